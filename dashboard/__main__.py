@@ -1,0 +1,66 @@
+"""Command line: ``python -m dashboard validate|snapshot ...``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .scenario import load_scenario
+from .snapshot import snapshot
+from .timeline import DayOutOfRange, as_of, parse_day
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.dir or args.data)
+    for problem in scenario.problems:
+        print(problem)
+    if scenario.problems:
+        print(f"{len(scenario.problems)} problem(s); {scenario.set_aside_count()} row(s) "
+              "set aside", file=sys.stderr)
+        return 1
+    print(f"clean: {len(scenario.places)} places, {len(scenario.events)} events, "
+          f"{len(scenario.statuses)} statuses, {len(scenario.restrictions)} restrictions, "
+          f"{len(scenario.figures)} figures, {len(scenario.sources)} sources", file=sys.stderr)
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.data)
+    try:
+        day = parse_day(scenario, args.day)
+    except DayOutOfRange as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in scenario.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    json.dump(snapshot(as_of(scenario, day), scenario), sys.stdout, ensure_ascii=False,
+              indent=2)
+    print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="Kazakhstan January 2022 crisis map: tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a scenario folder; one line per problem")
+    p.add_argument("dir", nargs="?", help="scenario folder (default: geodata/)")
+    p.add_argument("--data", help=argparse.SUPPRESS)
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("snapshot", help="print one day's state as JSON")
+    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=_snapshot)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

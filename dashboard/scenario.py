@@ -1,0 +1,870 @@
+"""Read a scenario folder (``geodata/``) into frozen records, validating every row.
+
+Nothing here raises on bad data: each problem becomes a :class:`Problem` naming the file,
+the row (the line number in a CSV file, the feature number in a GeoJSON file) and the field,
+and the row is set aside while the valid rest loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+PLACE_KINDS = frozenset(
+    {
+        "country", "region", "city", "district", "square", "street", "landmark",
+        "government_building", "energy_site", "airport", "checkpoint", "strategic_site",
+    }
+)
+EVENT_CATEGORIES = frozenset(
+    {
+        "protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
+        "security_operation", "arrest", "political", "deployment", "communications",
+        "economy", "transport", "advisory",
+    }
+)
+# Status kinds and the statuses each allows.
+STATUS_VALUES: dict[str, frozenset[str]] = {
+    "airport": frozenset({"open", "limited", "closed", "seized"}),
+    "avoid": frozenset({"avoid", "closed_to_public"}),
+    "guard": frozenset({"guarded"}),
+    "checkpoint": frozenset({"active"}),
+}
+RESTRICTION_KINDS = frozenset(
+    {"state_of_emergency", "curfew", "internet", "banks", "movement", "terror_alert",
+     "mourning", "counter_terrorist_operation"}
+)
+FIGURE_METRICS = frozenset(
+    {"deaths", "security_deaths", "police_killed", "injured", "police_injured",
+     "hospitalized", "icu", "detained", "damage_usd", "troops_csto"}
+)
+QUALIFIERS = frozenset({"exact", "at_least", "more_than", "about"})
+SCOPES = frozenset({"domestic", "international"})
+# Kazakhstan's neighbourhood: anything outside is a typo (swapped or signless coordinates).
+DEFAULT_NEIGHBOURHOOD = (35.0, 40.0, 60.0, 95.0)  # south, west, north, east
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    start: date
+    end: date
+    utc_offset: str
+    country: str
+    neighbourhood: tuple[float, float, float, float]
+    center: tuple[float, float]
+    zoom: int
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    date: str
+    file: str
+    url: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    city: str
+    lat: float
+    lon: float
+    geo_precision: int
+    radius_m: float
+    detail: str
+    sources: tuple[str, ...]
+    coord_source: str
+    geometry: dict | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.geo_precision > 1
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: date
+    time: str
+    time_precision: int
+    place_id: str
+    category: str
+    summary: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    id: str
+    subject: str
+    kind: str
+    valid_from: date
+    valid_to: date | None
+    status: str
+    detail: str
+    sources: tuple[str, ...]
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Restriction:
+    id: str
+    kind: str
+    area: tuple[str, ...]
+    valid_from: date
+    valid_to: date | None
+    status: str
+    hours: str
+    detail: str
+    sources: tuple[str, ...]
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    metric: str
+    value: int
+    qualifier: str
+    reported_on: date
+    scope: str
+    preferred: bool
+    detail: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Flight:
+    id: str
+    airport: str
+    destination: str
+    destination_place: str
+    scope: str
+    valid_from: date
+    valid_to: date | None
+    operator: str
+    detail: str
+    sources: tuple[str, ...]
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Advice:
+    id: str
+    valid_from: date
+    valid_to: date | None
+    applies_to: tuple[str, ...]
+    text: str
+    sources: tuple[str, ...]
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    meta: Meta
+    sources: dict[str, Source]
+    places: dict[str, Place]
+    events: tuple[Event, ...]
+    statuses: tuple[Status, ...]
+    restrictions: tuple[Restriction, ...]
+    figures: tuple[Figure, ...]
+    flights: tuple[Flight, ...]
+    advice: tuple[Advice, ...]
+    regions: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
+    neighbours: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
+    problems: tuple[Problem, ...] = ()
+    data_dir: str = ""
+
+    @property
+    def days(self) -> list[date]:
+        n = (self.meta.end - self.meta.start).days
+        return [self.meta.start + timedelta(days=i) for i in range(n + 1)]
+
+    def region_ids(self) -> set[str]:
+        return {f["properties"]["id"] for f in self.regions.get("features", [])}
+
+    def set_aside_count(self) -> int:
+        return len({(p.file, p.row) for p in self.problems})
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+class FieldError(ValueError):
+    """A field's value is wrong; the message says how."""
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _required(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise FieldError("is required")
+    return value
+
+
+def _ident(value: str) -> str:
+    value = _required(value)
+    if any(c.isspace() for c in value) or any(c in value for c in ";|,<>\"'"):
+        raise FieldError(f"{value!r} is not a valid id (no spaces or ; | , < > quotes)")
+    return value
+
+
+def _id_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _required_id_list(value: str) -> tuple[str, ...]:
+    items = _id_list(value)
+    if not items:
+        raise FieldError("needs at least one id")
+    return items
+
+
+def _aliases(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
+def _float(value: str) -> float:
+    value = _required(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise FieldError(f"{value!r} is not a finite number")
+    return number
+
+
+def _optional_float(value: str) -> float:
+    return _float(value) if value.strip() else 0.0
+
+
+def _int_in(allowed: Iterable[int]) -> Callable[[str], int]:
+    allowed = tuple(allowed)
+
+    def parse(value: str) -> int:
+        value = _required(value)
+        try:
+            number = int(value)
+        except ValueError:
+            raise FieldError(f"{value!r} is not a whole number") from None
+        if number not in allowed:
+            raise FieldError(f"{number} is not one of {', '.join(map(str, allowed))}")
+        return number
+
+    return parse
+
+
+def _count(value: str) -> int:
+    value = _required(value).replace("_", "")
+    try:
+        number = int(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise FieldError(f"{number} is negative")
+    return number
+
+
+def _enum(allowed: frozenset[str]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = _required(value)
+        if value not in allowed:
+            raise FieldError(f"{value!r} is not one of: {', '.join(sorted(allowed))}")
+        return value
+
+    return parse
+
+
+def _bool(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("yes", "true", "1"):
+        return True
+    if value in ("", "no", "false", "0"):
+        return False
+    raise FieldError(f"{value!r} is not yes or no")
+
+
+def _date(value: str) -> date:
+    value = _required(value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _optional_date(value: str) -> date | None:
+    return _date(value) if value.strip() else None
+
+
+def _time(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise FieldError(f"{value!r} is not a time in the form HH:MM")
+    if int(parts[0]) > 23 or int(parts[1]) > 59:
+        raise FieldError(f"{value!r} is not a time of day")
+    return value
+
+
+def _hours(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise FieldError(f"{value!r} is not hours in the form HH:MM-HH:MM")
+    _time(start)
+    _time(end)
+    return value
+
+
+# --------------------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    columns: dict[str, Callable[[str], Any]]
+    required: bool = True
+
+
+TABLES: dict[str, Table] = {
+    "sources": Table("sources.csv", {
+        # Only a bad id sets a source aside: a source missing its title is reported but kept,
+        # so that the rows citing it are not lost with it.
+        "id": _ident, "title": _text, "publisher": _text, "date": _text,
+        "file": _text, "url": _text, "note": _text,
+    }),
+    "places": Table("places.csv", {
+        "id": _ident, "name": _required, "aliases": _aliases, "kind": _enum(PLACE_KINDS),
+        "city": _text, "lat": _float, "lon": _float, "geo_precision": _int_in((1, 2, 3)),
+        "radius_m": _optional_float, "detail": _text, "sources": _required_id_list,
+        "coord_source": _required,
+    }),
+    "events": Table("events.csv", {
+        "id": _ident, "date": _date, "time": _time, "time_precision": _int_in((1, 2, 3)),
+        "place_id": _ident, "category": _enum(EVENT_CATEGORIES), "summary": _required,
+        "sources": _required_id_list,
+    }),
+    "statuses": Table("statuses.csv", {
+        "id": _ident, "subject": _ident, "kind": _enum(frozenset(STATUS_VALUES)),
+        "valid_from": _date, "valid_to": _optional_date, "status": _required,
+        "detail": _text, "sources": _required_id_list,
+    }),
+    "restrictions": Table("restrictions.csv", {
+        "id": _ident, "kind": _enum(RESTRICTION_KINDS), "area": _required_id_list,
+        "valid_from": _date, "valid_to": _optional_date, "status": _required,
+        "hours": _hours, "detail": _text, "sources": _required_id_list,
+    }),
+    "figures": Table("figures.csv", {
+        "id": _ident, "metric": _enum(FIGURE_METRICS), "value": _count,
+        "qualifier": _enum(QUALIFIERS), "reported_on": _date, "scope": _required,
+        "preferred": _bool, "detail": _text, "sources": _required_id_list,
+    }),
+    "flights": Table("flights.csv", {
+        "id": _ident, "airport": _ident, "destination": _required,
+        "destination_place": _text, "scope": _enum(SCOPES), "valid_from": _date,
+        "valid_to": _optional_date, "operator": _text, "detail": _text,
+        "sources": _required_id_list,
+    }, required=False),
+    "advice": Table("advice.csv", {
+        "id": _ident, "valid_from": _date, "valid_to": _optional_date,
+        "applies_to": _required_id_list, "text": _required, "sources": _required_id_list,
+    }, required=False),
+}
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int, field_name: str, message: str) -> None:
+        self.problems.append(Problem(file, row, field_name, message))
+
+
+def _decode_lines(raw: bytes, file: str, out: _Collector) -> str:
+    """Decode UTF-8 text line by line: a line that is not UTF-8 is reported and dropped."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    good: list[str] = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            good.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            out.add(file, number, "-", f"not UTF-8 text (byte {exc.start + 1} of the line); "
+                    "row set aside")
+            good.append("")  # keep line numbers aligned; a blank line is skipped below
+    return "\n".join(good)
+
+
+def read_table(data_dir: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, Any]]]:
+    """Parse one CSV table; returns (line number, parsed row) for each valid row."""
+    path = data_dir / table.file
+    if not path.is_file():
+        if table.required:
+            out.add(table.file, 0, "-", "file is missing")
+        return []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.add(table.file, 0, "-", f"cannot be read: {exc.strerror or exc}")
+        return []
+    text = _decode_lines(raw, table.file, out)
+    if not text.strip():
+        out.add(table.file, 1, "-", "file is empty (no header row)")
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (csv.Error, StopIteration) as exc:
+        out.add(table.file, 1, "-", f"header cannot be read: {exc}")
+        return []
+    missing = [c for c in table.columns if c not in header]
+    if missing:
+        out.add(table.file, 1, ",".join(missing), "column missing from the header")
+        return []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            out.add(table.file, start, "-", f"malformed CSV: {exc}; rest of file set aside")
+            break
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            out.add(table.file, start, "-",
+                    f"has {len(cells)} cells, the header has {len(header)}; row set aside")
+            continue
+        record = dict(zip(header, cells, strict=True))
+        parsed: dict[str, Any] = {}
+        ok = True
+        for name, parse in table.columns.items():
+            try:
+                parsed[name] = parse(record[name])
+            except FieldError as exc:
+                out.add(table.file, start, name, str(exc))
+                ok = False
+        if ok:
+            rows.append((start, parsed))
+    return rows
+
+
+def _dedupe(rows: list[tuple[int, dict]], file: str, out: _Collector) -> list[tuple[int, dict]]:
+    seen: dict[str, int] = {}
+    kept = []
+    for line, row in rows:
+        if row["id"] in seen:
+            out.add(file, line, "id",
+                    f"duplicate id {row['id']!r} (first on row {seen[row['id']]}); row set aside")
+            continue
+        seen[row["id"]] = line
+        kept.append((line, row))
+    return kept
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+_GEOMETRY_TYPES = {"Point", "LineString", "Polygon", "MultiPolygon", "MultiLineString"}
+
+
+def _positions(geometry: dict) -> Iterable[Any]:
+    kind = geometry["type"]
+    coords = geometry["coordinates"]
+    if kind == "Point":
+        yield coords
+    elif kind == "LineString":
+        yield from coords
+    elif kind in ("Polygon", "MultiLineString"):
+        for ring in coords:
+            yield from ring
+    elif kind == "MultiPolygon":
+        for polygon in coords:
+            for ring in polygon:
+                yield from ring
+
+
+def _check_geometry(geometry: Any, bounds: tuple[float, float, float, float] | None) -> str:
+    """Return an error message, or '' when the geometry is usable."""
+    if not isinstance(geometry, dict):
+        return "is not a GeoJSON geometry object"
+    kind = geometry.get("type")
+    if kind not in _GEOMETRY_TYPES:
+        return f"type {kind!r} is not one of {', '.join(sorted(_GEOMETRY_TYPES))}"
+    try:
+        points = list(_positions(geometry))
+    except (KeyError, TypeError):
+        return "has malformed coordinates"
+    if not points:
+        return "has no coordinates"
+    for position in points:
+        if (not isinstance(position, list | tuple) or len(position) < 2
+                or not all(isinstance(v, int | float) and math.isfinite(v) for v in position[:2])):
+            return f"has a malformed position {str(position)[:40]}"
+        lon, lat = position[0], position[1]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return f"position {lon}, {lat} is not a longitude, latitude pair"
+        if bounds is not None:
+            south, west, north, east = bounds
+            if not (south <= lat <= north and west <= lon <= east):
+                return f"position {lon}, {lat} lies outside the scenario's neighbourhood"
+    return ""
+
+
+def read_geojson(data_dir: Path, file: str, out: _Collector, *, required: bool,
+                 bounds: tuple[float, float, float, float] | None,
+                 required_props: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """Read a FeatureCollection; returns (feature number, feature) for each valid feature."""
+    path = data_dir / file
+    if not path.is_file():
+        if required:
+            out.add(file, 0, "-", "file is missing")
+        return []
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        out.add(file, 0, "-", f"not UTF-8 text: {exc.reason}")
+        return []
+    except json.JSONDecodeError as exc:
+        out.add(file, exc.lineno, "-", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return []
+    except (OSError, RecursionError) as exc:
+        out.add(file, 0, "-", f"cannot be read: {exc}")
+        return []
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        out.add(file, 0, "type", "is not a GeoJSON FeatureCollection")
+        return []
+    features = data.get("features")
+    if not isinstance(features, list):
+        out.add(file, 0, "features", "is not a list")
+        return []
+    kept: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            out.add(file, number, "type", "is not a GeoJSON Feature; feature set aside")
+            continue
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            out.add(file, number, "properties", "is missing; feature set aside")
+            continue
+        bad = [p for p in required_props if not isinstance(props.get(p), str) or not props[p]]
+        if bad:
+            for p in bad:
+                out.add(file, number, f"properties.{p}", "is required; feature set aside")
+            continue
+        message = _check_geometry(feature.get("geometry"), bounds)
+        if message:
+            out.add(file, number, "geometry", message + "; feature set aside")
+            continue
+        fid = props.get("id", "")
+        if fid and fid in seen:
+            out.add(file, number, "properties.id",
+                    f"duplicate id {fid!r} (first is feature {seen[fid]}); feature set aside")
+            continue
+        seen[fid] = number
+        kept.append((number, feature))
+    return kept
+
+
+# --------------------------------------------------------------------------- meta
+
+_DEFAULT_META = Meta(
+    title="Kazakhstan unrest, January 2022",
+    start=date(2022, 1, 2),
+    end=date(2022, 1, 10),
+    utc_offset="+06:00",
+    country="KZ",
+    neighbourhood=DEFAULT_NEIGHBOURHOOD,
+    center=(48.0, 67.0),
+    zoom=5,
+)
+
+
+def read_meta(data_dir: Path, out: _Collector) -> Meta:
+    file = "scenario.json"
+    path = data_dir / file
+    if not path.is_file():
+        out.add(file, 0, "-", "file is missing; using the default 2-10 January 2022 scenario")
+        return _DEFAULT_META
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8-sig"))
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, OSError) as exc:
+        out.add(file, 0, "-", f"cannot be read ({exc}); using the default scenario")
+        return _DEFAULT_META
+    meta = _DEFAULT_META
+    values: dict[str, Any] = {}
+    for key, parse in (("start", _date), ("end", _date)):
+        if key in raw:
+            try:
+                values[key] = parse(str(raw[key]))
+            except FieldError as exc:
+                out.add(file, 0, key, str(exc))
+    for key in ("title", "utc_offset", "country"):
+        if isinstance(raw.get(key), str) and raw[key].strip():
+            values[key] = raw[key].strip()
+    box = raw.get("neighbourhood")
+    if box is not None:
+        if (isinstance(box, list) and len(box) == 4
+                and all(isinstance(v, int | float) for v in box) and box[0] < box[2]
+                and box[1] < box[3]):
+            values["neighbourhood"] = tuple(float(v) for v in box)
+        else:
+            out.add(file, 0, "neighbourhood", "must be [south, west, north, east]")
+    centre = raw.get("center")
+    if isinstance(centre, list) and len(centre) == 2 and all(
+            isinstance(v, int | float) for v in centre):
+        values["center"] = (float(centre[0]), float(centre[1]))
+    if isinstance(raw.get("zoom"), int) and 1 <= raw["zoom"] <= 18:
+        values["zoom"] = raw["zoom"]
+    meta = Meta(**{**meta.__dict__, **values})
+    if meta.end < meta.start:
+        out.add(file, 0, "end", "is before start; using the default days")
+        meta = Meta(**{**meta.__dict__, "start": _DEFAULT_META.start, "end": _DEFAULT_META.end})
+    return meta
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_scenario(data_dir: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario folder. Never raises on bad data."""
+    directory = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    out = _Collector()
+    if not directory.is_dir():
+        out.add(str(directory), 0, "-", "is not a folder")
+    meta = read_meta(directory, out)
+    bounds = meta.neighbourhood
+    raw = {
+        name: _dedupe(read_table(directory, table, out), table.file, out)
+        for name, table in TABLES.items()
+    }
+
+    sources = {}
+    for line, row in raw["sources"]:
+        for column in ("title", "publisher", "date"):
+            if not row[column]:
+                out.add("sources.csv", line, column, "is required (source kept, shown by its id)")
+        if not row["file"] and not row["url"]:
+            out.add("sources.csv", line, "url", "a source needs a file or a url (source kept)")
+        sources[row["id"]] = Source(**{**row, "title": row["title"] or row["id"]})
+
+    def sources_ok(file: str, line: int, row: dict, column: str = "sources") -> bool:
+        unknown = [s for s in row[column] if s not in sources]
+        if unknown:
+            out.add(file, line, column, f"unknown source id {', '.join(map(repr, unknown))}")
+            return False
+        return True
+
+    def date_in_scenario(file: str, line: int, row: dict, column: str) -> bool:
+        if not meta.start <= row[column] <= meta.end:
+            out.add(file, line, column, f"{row[column]} is outside the scenario "
+                    f"({meta.start} to {meta.end})")
+            return False
+        return True
+
+    def period_ok(file: str, line: int, row: dict) -> bool:
+        start, end = row["valid_from"], row["valid_to"]
+        if end is not None and end < start:
+            out.add(file, line, "valid_to", f"{end} is before valid_from {start}")
+            return False
+        if start > meta.end or (end is not None and end < meta.start - timedelta(days=1)):
+            out.add(file, line, "valid_from", f"period {start} to {end or 'open'} does not "
+                    f"touch the scenario ({meta.start} to {meta.end})")
+            return False
+        return True
+
+    # Places, with optional real-extent geometry from places.geojson.
+    geometries = {
+        f["properties"]["id"]: (n, f["geometry"])
+        for n, f in read_geojson(directory, "places.geojson", out, required=False,
+                                 bounds=bounds, required_props=("id",))
+    }
+    places: dict[str, Place] = {}
+    south, west, north, east = bounds
+    for line, row in raw["places"]:
+        ok = sources_ok("places.csv", line, row)
+        if not -90 <= row["lat"] <= 90 or not -180 <= row["lon"] <= 180:
+            out.add("places.csv", line, "lat", f"{row['lat']}, {row['lon']} is not a latitude, "
+                    "longitude pair")
+            ok = False
+        elif not (south <= row["lat"] <= north and west <= row["lon"] <= east):
+            swapped = south <= row["lon"] <= north and west <= row["lat"] <= east
+            out.add("places.csv", line, "lat" if not swapped else "lat,lon",
+                    f"{row['lat']}, {row['lon']} lies outside the scenario's neighbourhood"
+                    + (" (latitude and longitude look swapped)" if swapped else ""))
+            ok = False
+        if row["geo_precision"] > 1 and row["radius_m"] <= 0 and row["id"] not in geometries:
+            out.add("places.csv", line, "radius_m", "an approximate place (geo_precision 2 or "
+                    "3) needs an uncertainty radius or a geometry in places.geojson")
+            ok = False
+        if row["radius_m"] < 0:
+            out.add("places.csv", line, "radius_m", "is negative")
+            ok = False
+        if ok:
+            geometry = geometries.get(row["id"], (0, None))[1]
+            places[row["id"]] = Place(**row, geometry=geometry)
+    for fid, (number, _) in geometries.items():
+        if fid not in places:
+            out.add("places.geojson", number, "properties.id",
+                    f"no place {fid!r} in places.csv")
+
+    regions_rows = read_geojson(directory, "regions.geojson", out, required=True, bounds=None,
+                                required_props=("id", "name"))
+    regions = {"type": "FeatureCollection", "features": [f for _, f in regions_rows]}
+    neighbours = {"type": "FeatureCollection", "features": [
+        f for _, f in read_geojson(directory, "neighbours.geojson", out, required=False,
+                                   bounds=None, required_props=("id", "name"))]}
+    region_ids = {f["properties"]["id"] for f in regions["features"]}
+
+    def place_ok(file: str, line: int, value: str, column: str) -> bool:
+        if value not in places:
+            out.add(file, line, column, f"unknown place id {value!r}")
+            return False
+        return True
+
+    events = []
+    for line, row in raw["events"]:
+        ok = sources_ok("events.csv", line, row)
+        ok &= date_in_scenario("events.csv", line, row, "date")
+        ok &= place_ok("events.csv", line, row["place_id"], "place_id")
+        if row["time"] and row["time_precision"] == 3:
+            out.add("events.csv", line, "time_precision", "is 3 (day only) but a time is given")
+            ok = False
+        if ok:
+            events.append(Event(**row))
+
+    statuses = []
+    for line, row in raw["statuses"]:
+        ok = sources_ok("statuses.csv", line, row)
+        ok &= period_ok("statuses.csv", line, row)
+        ok &= place_ok("statuses.csv", line, row["subject"], "subject")
+        allowed = STATUS_VALUES[row["kind"]]
+        if row["status"] not in allowed:
+            out.add("statuses.csv", line, "status", f"{row['status']!r} is not one of: "
+                    f"{', '.join(sorted(allowed))} (for kind {row['kind']})")
+            ok = False
+        if ok:
+            statuses.append(Status(**row))
+    _overlaps(statuses, "statuses.csv", raw["statuses"], out,
+              key=lambda s: (s.subject, s.kind))
+
+    known_areas = region_ids | set(places) | {meta.country}
+    restrictions = []
+    for line, row in raw["restrictions"]:
+        ok = sources_ok("restrictions.csv", line, row)
+        ok &= period_ok("restrictions.csv", line, row)
+        unknown = [a for a in row["area"] if a not in known_areas]
+        if unknown:
+            out.add("restrictions.csv", line, "area", f"unknown area {', '.join(map(repr, unknown))}"
+                    f" (use {meta.country}, a region id or a place id)")
+            ok = False
+        if ok:
+            restrictions.append(Restriction(**row))
+
+    figures = []
+    for line, row in raw["figures"]:
+        ok = sources_ok("figures.csv", line, row)
+        ok &= date_in_scenario("figures.csv", line, row, "reported_on")
+        if ok:
+            figures.append(Figure(**row))
+
+    flights = []
+    for line, row in raw["flights"]:
+        ok = sources_ok("flights.csv", line, row)
+        ok &= period_ok("flights.csv", line, row)
+        ok &= place_ok("flights.csv", line, row["airport"], "airport")
+        if row["destination_place"]:
+            ok &= place_ok("flights.csv", line, row["destination_place"], "destination_place")
+        if ok:
+            flights.append(Flight(**row))
+
+    advice = []
+    for line, row in raw["advice"]:
+        ok = sources_ok("advice.csv", line, row)
+        ok &= period_ok("advice.csv", line, row)
+        unknown = [a for a in row["applies_to"] if a not in known_areas]
+        if unknown:
+            out.add("advice.csv", line, "applies_to",
+                    f"unknown area {', '.join(map(repr, unknown))}")
+            ok = False
+        if ok:
+            advice.append(Advice(**row))
+
+    return Scenario(
+        meta=meta,
+        sources=sources,
+        places=places,
+        events=tuple(sorted(events, key=lambda e: (e.date, e.time or "99:99", e.id))),
+        statuses=tuple(statuses),
+        restrictions=tuple(restrictions),
+        figures=tuple(sorted(figures, key=lambda f: (f.metric, f.reported_on, f.id))),
+        flights=tuple(flights),
+        advice=tuple(advice),
+        regions=regions,
+        neighbours=neighbours,
+        problems=tuple(out.problems),
+        data_dir=str(directory),
+    )
+
+
+def _overlaps(items: list, file: str, rows: list[tuple[int, dict]], out: _Collector,
+              key: Callable) -> None:
+    """Two statuses of one kind for one subject may not be in force on the same day."""
+    lines = {row["id"]: line for line, row in rows}
+    by_key: dict[Any, list] = {}
+    for item in items:
+        by_key.setdefault(key(item), []).append(item)
+    far = date.max
+    for group in by_key.values():
+        group.sort(key=lambda s: s.valid_from)
+        for a, b in zip(group, group[1:], strict=False):
+            if (a.valid_to or far) >= b.valid_from:
+                out.add(file, lines[b.id], "valid_from",
+                        f"overlaps {a.id!r} (same subject and kind) from {b.valid_from}")
+                items.remove(b)

@@ -1,0 +1,277 @@
+"""Pure day logic: what was in force on a day, what happened, the figures, what changed.
+
+``as_of(scenario, day)`` is the one question every screen asks; it returns a frozen
+:class:`DayState` that the map, the panels, the command line and the exports all read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .scenario import (
+    Advice,
+    Event,
+    Figure,
+    Flight,
+    Place,
+    Restriction,
+    Scenario,
+    Status,
+)
+
+# Which status kind is a place's headline status, by the kind of place.
+PRIMARY_STATUS = {"airport": "airport", "checkpoint": "checkpoint", "strategic_site": "guard"}
+# Status kinds that make a place an active danger on the day (for travellers and the map).
+METRIC_LABELS = {
+    "deaths": "Deaths",
+    "security_deaths": "Security personnel killed",
+    "police_killed": "Police officers killed",
+    "injured": "Injured",
+    "police_injured": "Police officers injured",
+    "hospitalized": "Hospitalised",
+    "icu": "In intensive care",
+    "detained": "Detained",
+    "damage_usd": "Damage (US$)",
+    "troops_csto": "CSTO troops",
+}
+
+
+class DayOutOfRange(ValueError):
+    """The day is not one of the scenario's days."""
+
+
+@dataclass(frozen=True)
+class PlaceState:
+    place: Place
+    statuses: tuple[Status, ...]
+
+    @property
+    def primary(self) -> Status | None:
+        wanted = PRIMARY_STATUS.get(self.place.kind)
+        for status in self.statuses:
+            if status.kind == wanted:
+                return status
+        return self.statuses[0] if self.statuses else None
+
+    def status_of(self, kind: str) -> Status | None:
+        return next((s for s in self.statuses if s.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class FigureState:
+    metric: str
+    figure: Figure
+    also_reported: tuple[Figure, ...]
+
+    @property
+    def label(self) -> str:
+        return METRIC_LABELS.get(self.metric, self.metric)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # appeared, ended, status_changed, figure_rose, figure_changed
+    subject: str  # a place id, a restriction kind, or a metric
+    what: str  # status kind, restriction kind or metric
+    before: str | None
+    after: str | None
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DayState:
+    day: date
+    places: tuple[PlaceState, ...]
+    events: tuple[Event, ...]
+    restrictions: tuple[Restriction, ...]
+    figures: dict[str, FigureState]
+    flights: tuple[Flight, ...]
+    advice: tuple[Advice, ...]
+    changes: tuple[Change, ...]
+
+    def place_state(self, place_id: str) -> PlaceState | None:
+        return next((p for p in self.places if p.place.id == place_id), None)
+
+    def with_status(self, kind: str) -> list[tuple[PlaceState, Status]]:
+        found = []
+        for ps in self.places:
+            status = ps.status_of(kind)
+            if status is not None:
+                found.append((ps, status))
+        return found
+
+    def restriction(self, kind: str) -> list[Restriction]:
+        return [r for r in self.restrictions if r.kind == kind]
+
+
+def check_day(scenario: Scenario, day: date) -> date:
+    if not scenario.meta.start <= day <= scenario.meta.end:
+        raise DayOutOfRange(
+            f"{day.isoformat()} is outside the scenario: choose a day from "
+            f"{scenario.meta.start.isoformat()} to {scenario.meta.end.isoformat()}"
+        )
+    return day
+
+
+def parse_day(scenario: Scenario, text: str) -> date:
+    """Parse YYYY-MM-DD and check it is a scenario day; raises DayOutOfRange with a message."""
+    try:
+        day = date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise DayOutOfRange(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+    return check_day(scenario, day)
+
+
+def _in_force(scenario: Scenario, day: date):
+    places = tuple(
+        PlaceState(place, tuple(s for s in scenario.statuses
+                                if s.subject == place.id and s.in_force(day)))
+        for place in scenario.places.values()
+    )
+    restrictions = tuple(r for r in scenario.restrictions if r.in_force(day))
+    flights = tuple(f for f in scenario.flights if f.in_force(day))
+    advice = tuple(a for a in scenario.advice if a.in_force(day))
+    return places, restrictions, flights, advice
+
+
+def figures_as_of(scenario: Scenario, day: date) -> dict[str, FigureState]:
+    """The latest figure of each metric reported on or before the day; never interpolated.
+
+    Of the rows reported on the latest date, a preferred row wins; the others, and any
+    preferred row's rivals reported since, are kept as ``also_reported``.
+    """
+    result: dict[str, FigureState] = {}
+    by_metric: dict[str, list[Figure]] = {}
+    for fig in scenario.figures:
+        if fig.reported_on <= day:
+            by_metric.setdefault(fig.metric, []).append(fig)
+    for metric, figs in by_metric.items():
+        figs.sort(key=lambda f: (f.reported_on, f.preferred, f.value))
+        preferred = [f for f in figs if f.preferred]
+        chosen = preferred[-1] if preferred else figs[-1]
+        others = tuple(f for f in figs if f is not chosen and f.reported_on >= chosen.reported_on)
+        result[metric] = FigureState(metric, chosen, others)
+    return result
+
+
+def _status_changes(prev_places, cur_places, scenario: Scenario) -> list[Change]:
+    def index(places):
+        return {(ps.place.id, s.kind): s for ps in places for s in ps.statuses}
+
+    before, after = index(prev_places), index(cur_places)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        place = scenario.places[key[0]]
+        old, new = before.get(key), after.get(key)
+        if old is None and new is not None:
+            changes.append(Change("appeared", place.id, key[1], None, new.status,
+                                  f"{place.name}: {_status_words(new)}", new.sources))
+        elif new is None and old is not None:
+            changes.append(Change("ended", place.id, key[1], old.status, None,
+                                  f"{place.name}: no longer {_status_words(old)}", old.sources))
+        elif old is not None and new is not None and old.status != new.status:
+            changes.append(Change("status_changed", place.id, key[1], old.status, new.status,
+                                  f"{place.name}: {old.status} → {new.status}", new.sources))
+    return changes
+
+
+def _status_words(status: Status) -> str:
+    if status.kind == "airport":
+        return f"airport {status.status}"
+    return {"guarded": "guarded", "active": "checkpoints active", "avoid": "avoid-zone",
+            "closed_to_public": "closed to the public"}.get(status.status, status.status)
+
+
+RESTRICTION_LABELS = {
+    "state_of_emergency": "State of emergency",
+    "curfew": "Curfew",
+    "internet": "Internet",
+    "banks": "Banks",
+    "movement": "Movement restricted",
+    "terror_alert": "Terror alert",
+    "mourning": "Day of mourning",
+    "counter_terrorist_operation": "Counter-terrorist operation",
+}
+
+
+def _restriction_changes(prev: tuple[Restriction, ...], cur: tuple[Restriction, ...],
+                         ) -> list[Change]:
+    def index(items):
+        return {(r.kind, r.area): r for r in items}
+
+    before, after = index(prev), index(cur)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        label = RESTRICTION_LABELS.get(key[0], key[0])
+        where = ", ".join(key[1])
+        if old is None and new is not None:
+            # A different row of the same kind for an overlapping area is a change of status.
+            rival = next((r for r in prev if r.kind == new.kind and set(r.area) & set(new.area)
+                          and (r.kind, r.area) not in after), None)
+            if rival is not None and rival.status != new.status:
+                changes.append(Change("status_changed", key[0], key[0], rival.status, new.status,
+                                      f"{label} ({where}): {rival.status} → {new.status}",
+                                      new.sources))
+            else:
+                changes.append(Change("appeared", key[0], key[0], None, new.status,
+                                      f"{label} ({where}): {new.status}", new.sources))
+        elif new is None and old is not None:
+            successor = next((r for r in cur if r.kind == old.kind and set(r.area) & set(old.area)
+                              and (r.kind, r.area) not in before), None)
+            if successor is None:
+                changes.append(Change("ended", key[0], key[0], old.status, None,
+                                      f"{label} ({where}) ended", old.sources))
+        elif old is not None and new is not None and old.status != new.status:
+            changes.append(Change("status_changed", key[0], key[0], old.status, new.status,
+                                  f"{label} ({where}): {old.status} → {new.status}", new.sources))
+    return changes
+
+
+def _figure_changes(prev: dict[str, FigureState], cur: dict[str, FigureState]) -> list[Change]:
+    changes = []
+    for metric in sorted(cur):
+        new = cur[metric].figure
+        old = prev[metric].figure if metric in prev else None
+        if old is not None and old.id == new.id:
+            continue
+        label = METRIC_LABELS.get(metric, metric)
+        if old is None:
+            changes.append(Change("figure_rose", metric, metric, None, str(new.value),
+                                  f"{label}: first reported, {format_figure(new)}", new.sources))
+        elif new.value > old.value:
+            changes.append(Change("figure_rose", metric, metric, str(old.value), str(new.value),
+                                  f"{label}: {format_figure(old)} → {format_figure(new)}",
+                                  new.sources))
+        elif new.value != old.value:
+            changes.append(Change("figure_changed", metric, metric, str(old.value),
+                                  str(new.value),
+                                  f"{label}: newer report {format_figure(new)} "
+                                  f"(earlier {format_figure(old)})", new.sources))
+    return changes
+
+
+QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ",
+                   "about": "about "}
+
+
+def format_figure(fig: Figure) -> str:
+    return f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}"
+
+
+def as_of(scenario: Scenario, day: date) -> DayState:
+    """Everything in force on ``day``, the day's events, figures and changes since the day before."""
+    check_day(scenario, day)
+    places, restrictions, flights, advice = _in_force(scenario, day)
+    prev_day = day - timedelta(days=1)
+    prev_places, prev_restrictions, _, _ = _in_force(scenario, prev_day)
+    figures = figures_as_of(scenario, day)
+    changes = (
+        _status_changes(prev_places, places, scenario)
+        + _restriction_changes(prev_restrictions, restrictions)
+        + _figure_changes(figures_as_of(scenario, prev_day), figures)
+    )
+    events = tuple(e for e in scenario.events if e.date == day)
+    return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes))

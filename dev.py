@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Set up and run the project on a fresh machine with nothing but Python 3.10+.
+
+    python3 dev.py run     # install into .venv if needed, then open the dashboard
+    python3 dev.py test    # install test tools and Chromium if needed, then run every test
+
+Each command does its own set-up and repeats it only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def ensure_venv(extras: str = "") -> None:
+    if not PY.exists():
+        say(f"creating {VENV.relative_to(ROOT)}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed{extras.replace(',', '-')}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    target = f".[{extras}]" if extras else "."
+    say(f"installing {target} into {VENV.relative_to(ROOT)}")
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-e", target], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured and Path(configured).exists():
+        return configured
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def ensure_chromium() -> str:
+    found = find_chromium()
+    if found:
+        return found
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("Chromium not found: installing Debian's chromium package")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                        "chromium", "fonts-dejavu-core"], check=True, env=env)
+        found = find_chromium()
+        if found:
+            return found
+    sys.exit("[dev] Chromium is required for the browser tests: install Debian's `chromium` "
+             "package (as root: apt-get install chromium) or set CHROMIUM_PATH")
+
+
+def run(args: list[str]) -> int:
+    ensure_venv()
+    cmd = [str(BIN / "streamlit"), "run", str(ROOT / "dashboard" / "app.py"), *args]
+    say(" ".join(cmd))
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_venv("test")
+    chromium = ensure_chromium()
+    say(f"using Chromium at {chromium}")
+    env = {**os.environ, "CHROMIUM_PATH": chromium}
+    lint = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+    return code or lint
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    return run(rest) if command == "run" else test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,168 @@
+"""as_of(day) against facts that the source documents state (seed file named per case)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.timeline import DayOutOfRange, as_of, figures_as_of, parse_day
+
+D = lambda d: date(2022, 1, d)  # noqa: E731
+
+
+def airport_status(scenario, day, airport):
+    return as_of(scenario, day).place_state(airport).primary.status
+
+
+# (day, airport, status, seed that says so)
+AIRPORTS = [
+    (5, "airport-ala", "seized", "003: rioters took over Almaty airport; 002: driven out late 5 Jan"),
+    (7, "airport-ala", "closed", "000: under Russian military control, no commercial flights"),
+    (7, "airport-nqz", "limited", "000: Air Astana resumes services from Nur-Sultan"),
+    (7, "airport-guw", "limited", "000: domestic flights to Atyrau"),
+    (8, "airport-cit", "limited", "000: domestic flights to Shymkent"),
+    (9, "airport-hsa", "limited", "000: domestic flights to Turkestan"),
+]
+
+
+@pytest.mark.parametrize("day, airport, status, why", AIRPORTS)
+def test_airport_status_by_day(scenario, day, airport, status, why):
+    assert airport_status(scenario, D(day), airport) == status, why
+
+
+def test_every_airport_status_is_one_of_the_four(scenario):
+    for day in scenario.days:
+        for ps in as_of(scenario, day).places:
+            if ps.place.kind == "airport" and ps.primary is not None:
+                assert ps.primary.status in {"open", "limited", "closed", "seized"}
+
+
+def restriction_status(scenario, day, kind, area="KZ"):
+    found = [r for r in as_of(scenario, day).restriction(kind) if area in r.area]
+    return found[0].status if found else None
+
+
+def test_state_of_emergency_starts_in_almaty_and_mangystau(scenario):
+    # 003: "states of emergency in Almaty, and Mangystau Province until January 19"
+    state = as_of(scenario, D(5))
+    areas = {a for r in state.restriction("state_of_emergency") for a in r.area}
+    assert {"KZ-ALA", "KZ-MAN"} <= areas
+    assert as_of(scenario, D(4)).restriction("state_of_emergency") == []
+
+
+def test_state_of_emergency_nationwide_until_19_january(scenario):
+    # 003 (6 Jan update) and 004: nationwide; 001 and 004: until 19 January.
+    national = [r for r in as_of(scenario, D(10)).restriction("state_of_emergency")
+                if "KZ" in r.area]
+    assert national and national[0].valid_to == date(2022, 1, 19)
+
+
+def test_curfew_hours_are_23_to_07_local(scenario):
+    # 001: "2300-0700 local time (1700-0100 UTC) curfew"; 003: 11:00 pm to 7:00 am.
+    curfews = as_of(scenario, D(8)).restriction("curfew")
+    assert curfews and {c.hours for c in curfews} == {"23:00-07:00"}
+
+
+@pytest.mark.parametrize("day, status", [
+    (4, "disrupted"),  # 002: third consecutive day of faltering access on 6 Jan
+    (5, "blackout"),  # 002: broadband disabled completely on 5 January
+    (7, "blackout"),  # 000: an internet blackout continues
+    (9, "blackout"),
+    (10, "partly restored"),  # 004: restored in Almaty and some regions on Monday 10 Jan
+])
+def test_internet_by_day(scenario, day, status):
+    assert restriction_status(scenario, D(day), "internet") == status
+
+
+def test_banks_closed_from_6_january(scenario):
+    # 002: all banks suspended operations, announced on Thursday 6 January.
+    assert restriction_status(scenario, D(5), "banks") is None
+    assert restriction_status(scenario, D(6), "banks") == "closed"
+
+
+def test_checkpoints_active_from_9_january(scenario):
+    # 004: "On Sunday ... all 13 checkpoints" (Sunday = 9 January).
+    assert as_of(scenario, D(8)).place_state("almaty-checkpoints").primary is None
+    state = as_of(scenario, D(9))
+    assert state.place_state("almaty-checkpoints").primary.status == "active"
+    assert any(c.kind == "appeared" and c.subject == "almaty-checkpoints"
+               for c in state.changes)
+
+
+def test_baikonur_guarded_from_the_csto_deployment(scenario):
+    # 002: CSTO guarding the Baikonur Cosmodrome; 003 (10 Jan): Russian soldiers in charge.
+    assert as_of(scenario, D(5)).place_state("baikonur-cosmodrome").primary is None
+    for day in (6, 10):
+        ps = as_of(scenario, D(day)).place_state("baikonur-cosmodrome")
+        assert ps.primary.status == "guarded"
+    assert scenario.places["baikonur-cosmodrome"].kind == "strategic_site"
+
+
+@pytest.mark.parametrize("day, metric, value, as_of_day", [
+    (6, "injured", 1000, 6),  # 002: more than 1,000 injured (Health Ministry)
+    (7, "deaths", 130, 7),  # 000: at least 130 protesters killed
+    (8, "deaths", 130, 7),  # nothing newer on 8 Jan: the 7 Jan figure stands
+    (9, "deaths", 164, 9),  # 004: death toll reached 164 on Sunday
+    (10, "deaths", 164, 9),  # 001's "more than 160" is kept beside it, not over it
+    (10, "detained", 7939, 10),  # 004: Interior Ministry, 7,939 detained
+    (5, "police_killed", 8, 5),  # 002: eight police officers killed (5 Jan evening)
+])
+def test_figures_as_of_day(scenario, day, metric, value, as_of_day):
+    fig = figures_as_of(scenario, D(day))[metric]
+    assert fig.figure.value == value
+    assert fig.figure.reported_on == D(as_of_day)
+
+
+def test_figures_never_interpolate(scenario):
+    assert "deaths" not in figures_as_of(scenario, D(6))
+    assert "detained" not in figures_as_of(scenario, D(9))
+
+
+def test_disagreeing_figures_are_kept_with_their_sources(scenario):
+    detained = figures_as_of(scenario, D(10))["detained"]
+    others = {f.value: f.sources for f in detained.also_reported}
+    assert others[8000] == ("sec-jan10",)
+    assert others[20000] == ("dezshira-roll",)
+    deaths = figures_as_of(scenario, D(10))["deaths"]
+    assert [f.value for f in deaths.also_reported] == [160]
+
+
+def test_changes_on_10_january(scenario):
+    changes = as_of(scenario, D(10)).changes
+    kinds = {(c.kind, c.subject) for c in changes}
+    assert ("status_changed", "republic-square-almaty") in kinds  # 001: square closed
+    assert ("status_changed", "internet") in kinds
+    assert ("figure_rose", "detained") in kinds
+
+
+def test_changes_report_figures_rising(scenario):
+    rose = [c for c in as_of(scenario, D(9)).changes if c.subject == "deaths"]
+    assert rose and rose[0].before == "130" and rose[0].after == "164"
+
+
+def test_events_of_5_january(scenario):
+    # 003: mayor's office burned, airport taken; 002: troops retook the airport.
+    ids = {e.place_id: e.category for e in as_of(scenario, D(5)).events}
+    assert ids["almaty-akimat"] == "arson"
+    assert {e.category for e in as_of(scenario, D(5)).events
+            if e.place_id == "airport-ala"} == {"seizure", "recapture"}
+
+
+def test_every_day_has_events_and_sources(scenario):
+    for day in scenario.days:
+        state = as_of(scenario, day)
+        assert state.events, day
+        for event in state.events:
+            assert all(s in scenario.sources for s in event.sources)
+
+
+@pytest.mark.parametrize("text", ["2022-01-01", "2022-01-11", "yesterday", "2022-13-01", ""])
+def test_days_outside_the_scenario_are_refused(scenario, text):
+    with pytest.raises(DayOutOfRange):
+        parse_day(scenario, text)
+
+
+def test_the_nine_days(scenario):
+    assert scenario.days[0] == D(2) and scenario.days[-1] == D(10)
+    assert len(scenario.days) == 9
