@@ -801,7 +801,8 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         ok &= period_ok("restrictions.csv", line, row)
         unknown = [a for a in row["area"] if a not in known_areas]
         if unknown:
-            out.add("restrictions.csv", line, "area", f"unknown area {', '.join(map(repr, unknown))}"
+            out.add("restrictions.csv", line, "area",
+                    f"unknown area {', '.join(map(repr, unknown))}"
                     f" (use {meta.country}, a region id or a place id)")
             ok = False
         if ok:

@@ -262,7 +262,7 @@ def format_figure(fig: Figure) -> str:
 
 
 def as_of(scenario: Scenario, day: date) -> DayState:
-    """Everything in force on ``day``, the day's events, figures and changes since the day before."""
+    """What was in force on ``day``, its events and figures, and what changed since then."""
     check_day(scenario, day)
     places, restrictions, flights, advice = _in_force(scenario, day)
     prev_day = day - timedelta(days=1)

@@ -130,7 +130,8 @@ def write(path, features, digits):
 
     fc = {"type": "FeatureCollection", "features": []}
     for props, geom in features:
-        fc["features"].append({"type": "Feature", "properties": props, "geometry": rnd(mapping(geom))})
+        feature = {"type": "Feature", "properties": props, "geometry": rnd(mapping(geom))}
+        fc["features"].append(feature)
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(fc, fh, ensure_ascii=False, separators=(",", ":"))
         fh.write("\n")
@@ -153,7 +154,7 @@ def derive_regions(features):
         sys.exit(f"unexpected Kazakhstan units in source: {sorted(ids)}")
     rows.sort(key=lambda r: r[0]["id"])
     geoms = simplify([g for _, g in rows], REGION_TOLERANCE, REGION_GRID)
-    return [(p, g) for (p, _), g in zip(rows, geoms)]
+    return [(p, g) for (p, _), g in zip(rows, geoms, strict=True)]
 
 
 def derive_neighbours(features):
@@ -178,7 +179,7 @@ def derive_neighbours(features):
     caspian = next(p for p in shapely.get_parts(water) if p.contains(shapely.Point(CASPIAN_POINT)))
     rows.append(({"id": "CASPIAN", "name": "Caspian Sea"}, caspian))
     geoms = simplify([g for _, g in rows], NEIGHBOUR_TOLERANCE, NEIGHBOUR_GRID)
-    return [(p, g) for (p, _), g in zip(rows, geoms) if not g.is_empty]
+    return [(p, g) for (p, _), g in zip(rows, geoms, strict=True) if not g.is_empty]
 
 
 def main():

@@ -17,7 +17,10 @@ def airport_status(scenario, day, airport):
 
 # (day, airport, status, seed that says so)
 AIRPORTS = [
-    (5, "airport-ala", "seized", "003: rioters took over Almaty airport; 002: driven out late 5 Jan"),
+    (4, "airport-ala", "open", "Interfax: shut down after being seized on 5 Jan"),
+    (5, "airport-ala", "seized", "003: rioters took it; 002: driven out late 5 Jan"),
+    (6, "airport-nqz", "closed", "000: no commercial or private flights until Air Astana resumed"),
+    (5, "airport-sco", "closed", "Sputnik: Aktau airport ceased operations on 5 Jan"),
     (7, "airport-ala", "closed", "000: under Russian military control, no commercial flights"),
     (7, "airport-nqz", "limited", "000: Air Astana resumes services from Nur-Sultan"),
     (7, "airport-guw", "limited", "000: domestic flights to Atyrau"),
@@ -52,10 +55,13 @@ def test_state_of_emergency_starts_in_almaty_and_mangystau(scenario):
 
 
 def test_state_of_emergency_nationwide_until_19_january(scenario):
-    # 003 (6 Jan update) and 004: nationwide; 001 and 004: until 19 January.
-    national = [r for r in as_of(scenario, D(10)).restriction("state_of_emergency")
-                if "KZ" in r.area]
-    assert national and national[0].valid_to == date(2022, 1, 19)
+    # 003 (6 Jan update) and 004: nationwide; 001 and 004: until 19 January; the decrees
+    # (Kazinform) end it at 00:00 on 19 January, so 18 January is its last full day.
+    state = as_of(scenario, D(6))
+    areas = {a for r in state.restriction("state_of_emergency") for a in r.area}
+    assert "KZ" in areas
+    assert {"KZ-ALA", "KZ-MAN", "KZ-ALM", "KZ-AST"} <= areas
+    assert {r.valid_to for r in state.restriction("state_of_emergency")} == {date(2022, 1, 18)}
 
 
 def test_curfew_hours_are_23_to_07_local(scenario):
@@ -81,13 +87,16 @@ def test_banks_closed_from_6_january(scenario):
     assert restriction_status(scenario, D(6), "banks") == "closed"
 
 
-def test_checkpoints_active_from_9_january(scenario):
+def test_checkpoints_around_almaty(scenario):
+    # TASS (8 Jan): "Almaty is fully surrounded by checkpoints";
     # 004: "On Sunday ... all 13 checkpoints" (Sunday = 9 January).
-    assert as_of(scenario, D(8)).place_state("almaty-checkpoints").primary is None
-    state = as_of(scenario, D(9))
+    assert as_of(scenario, D(7)).place_state("almaty-checkpoints").primary is None
+    state = as_of(scenario, D(8))
     assert state.place_state("almaty-checkpoints").primary.status == "active"
     assert any(c.kind == "appeared" and c.subject == "almaty-checkpoints"
                for c in state.changes)
+    ninth = as_of(scenario, D(9)).place_state("almaty-checkpoints").primary
+    assert "13 checkpoints" in ninth.detail and ninth.sources == ("sputnik-jan10",)
 
 
 def test_baikonur_guarded_from_the_csto_deployment(scenario):
