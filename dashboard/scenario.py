@@ -74,6 +74,7 @@ class Meta:
     neighbourhood: tuple[float, float, float, float]
     center: tuple[float, float]
     zoom: int
+    view: tuple[float, float, float, float] | None = None  # south, west, north, east
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class Headline:
+    date: date
+    headline: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Scenario:
     meta: Meta
     sources: dict[str, Source]
@@ -205,6 +213,7 @@ class Scenario:
     figures: tuple[Figure, ...]
     flights: tuple[Flight, ...]
     advice: tuple[Advice, ...]
+    headlines: dict[date, Headline] = field(default_factory=dict)
     regions: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     neighbours: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     problems: tuple[Problem, ...] = ()
@@ -409,6 +418,9 @@ TABLES: dict[str, Table] = {
     "advice": Table("advice.csv", {
         "id": _ident, "valid_from": _date, "valid_to": _optional_date,
         "applies_to": _required_id_list, "text": _required, "sources": _required_id_list,
+    }, required=False),
+    "headlines": Table("headlines.csv", {
+        "id": _date, "headline": _required, "sources": _required_id_list,
     }, required=False),
 }
 
@@ -657,6 +669,14 @@ def read_meta(data_dir: Path, out: _Collector) -> Meta:
             values["neighbourhood"] = tuple(float(v) for v in box)
         else:
             out.add(file, 0, "neighbourhood", "must be [south, west, north, east]")
+    view = raw.get("view")
+    if view is not None:
+        if (isinstance(view, list) and len(view) == 4
+                and all(isinstance(v, int | float) for v in view) and view[0] < view[2]
+                and view[1] < view[3]):
+            values["view"] = tuple(float(v) for v in view)
+        else:
+            out.add(file, 0, "view", "must be [south, west, north, east]")
     centre = raw.get("center")
     if isinstance(centre, list) and len(centre) == 2 and all(
             isinstance(v, int | float) for v in centre):
@@ -837,6 +857,14 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         if ok:
             advice.append(Advice(**row))
 
+    headlines = {}
+    for line, row in raw["headlines"]:
+        row = {"date": row.pop("id"), **row}
+        ok = sources_ok("headlines.csv", line, row)
+        ok &= date_in_scenario("headlines.csv", line, row, "date")
+        if ok:
+            headlines[row["date"]] = Headline(**row)
+
     return Scenario(
         meta=meta,
         sources=sources,
@@ -847,6 +875,7 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         figures=tuple(sorted(figures, key=lambda f: (f.metric, f.reported_on, f.id))),
         flights=tuple(flights),
         advice=tuple(advice),
+        headlines=headlines,
         regions=regions,
         neighbours=neighbours,
         problems=tuple(out.problems),

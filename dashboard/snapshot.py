@@ -37,6 +37,8 @@ def snapshot(state: DayState, scenario: Scenario) -> dict[str, Any]:
     """The day's state in the documented JSON shape."""
     return {
         "date": state.day.isoformat(),
+        "headline": ({"text": state.headline.headline, "sources": list(state.headline.sources)}
+                     if state.headline else None),
         "places": [_place(ps, scenario) for ps in state.places],
         "events": [
             {"id": e.id, "date": e.date.isoformat(), "time": e.time or None,
@@ -99,6 +101,8 @@ def _cited(state: DayState, scenario: Scenario) -> set[str]:
         cited.update(ps.place.sources)
         for s in ps.statuses:
             cited.update(s.sources)
+    if state.headline:
+        cited.update(state.headline.sources)
     for group in (state.events, state.restrictions, state.flights, state.advice, state.changes):
         for item in group:
             cited.update(item.sources)

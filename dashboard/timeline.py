@@ -14,6 +14,7 @@ from .scenario import (
     Event,
     Figure,
     Flight,
+    Headline,
     Place,
     Restriction,
     Scenario,
@@ -90,6 +91,7 @@ class DayState:
     flights: tuple[Flight, ...]
     advice: tuple[Advice, ...]
     changes: tuple[Change, ...]
+    headline: Headline | None = None
 
     def place_state(self, place_id: str) -> PlaceState | None:
         return next((p for p in self.places if p.place.id == place_id), None)
@@ -196,8 +198,18 @@ RESTRICTION_LABELS = {
 }
 
 
+def area_names(scenario: Scenario, areas) -> str:
+    """'nationwide', or the names of the regions and places an item applies to."""
+    if scenario.meta.country in areas:
+        return "nationwide"
+    names = {f["properties"]["id"]: f["properties"]["name"]
+             for f in scenario.regions.get("features", [])}
+    return ", ".join(names.get(a) or (scenario.places[a].name if a in scenario.places else a)
+                     for a in areas)
+
+
 def _restriction_changes(prev: tuple[Restriction, ...], cur: tuple[Restriction, ...],
-                         ) -> list[Change]:
+                         scenario: Scenario) -> list[Change]:
     def index(items):
         return {(r.kind, r.area): r for r in items}
 
@@ -206,7 +218,7 @@ def _restriction_changes(prev: tuple[Restriction, ...], cur: tuple[Restriction, 
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         label = RESTRICTION_LABELS.get(key[0], key[0])
-        where = ", ".join(key[1])
+        where = area_names(scenario, key[1])
         if old is None and new is not None:
             # A different row of the same kind for an overlapping area is a change of status.
             rival = next((r for r in prev if r.kind == new.kind and set(r.area) & set(new.area)
@@ -270,8 +282,9 @@ def as_of(scenario: Scenario, day: date) -> DayState:
     figures = figures_as_of(scenario, day)
     changes = (
         _status_changes(prev_places, places, scenario)
-        + _restriction_changes(prev_restrictions, restrictions)
+        + _restriction_changes(prev_restrictions, restrictions, scenario)
         + _figure_changes(figures_as_of(scenario, prev_day), figures)
     )
     events = tuple(e for e in scenario.events if e.date == day)
-    return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes))
+    return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes),
+                    scenario.headlines.get(day))

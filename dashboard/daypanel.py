@@ -1,0 +1,185 @@
+"""Pure builders for the day's panel: plain data and escaped HTML, no Streamlit calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .mapview import esc, sources_html
+from .scenario import Scenario
+from .timeline import RESTRICTION_LABELS, DayState, area_names, format_figure
+
+# Figures shown in the panel, in this order.
+PANEL_METRICS = ("deaths", "security_deaths", "police_killed", "injured", "hospitalized",
+                 "detained")
+
+
+@dataclass(frozen=True)
+class Badge:
+    key: str
+    label: str
+    value: str
+    tone: str  # "bad", "warn", "ok", "none"
+    detail: str
+
+
+def badges(state: DayState, scenario: Scenario) -> list[Badge]:
+    """National status at a glance: internet, banks, state of emergency, curfew, alert."""
+    result = []
+    internet = state.restriction("internet")
+    if internet:
+        r = internet[-1]
+        tone = "bad" if r.status == "blackout" else "warn"
+        result.append(Badge("internet", "Internet", r.status, tone, r.detail))
+    else:
+        result.append(Badge("internet", "Internet", "no disruption reported", "none", ""))
+    banks = state.restriction("banks")
+    result.append(Badge("banks", "Banks", banks[0].status, "bad", banks[0].detail) if banks else
+                  Badge("banks", "Banks", "no closure reported", "none", ""))
+    soe = state.restriction("state_of_emergency")
+    if soe:
+        areas = sorted({a for r in soe for a in r.area})
+        result.append(Badge("soe", "State of emergency", area_names(scenario, areas), "bad",
+                            f"Until {max(r.valid_to for r in soe if r.valid_to):%d %B} "
+                            "(ends at 00:00 the next day)" if any(r.valid_to for r in soe)
+                            else ""))
+    else:
+        result.append(Badge("soe", "State of emergency", "none", "none", ""))
+    curfew = [r for r in state.restriction("curfew") if r.hours]
+    if curfew:
+        hours = sorted({r.hours for r in curfew})
+        areas = sorted({a for r in curfew for a in r.area})
+        result.append(Badge("curfew", "Curfew", f"{' / '.join(hours)} local time", "bad",
+                            f"{area_names(scenario, areas)} (UTC{scenario.meta.utc_offset})"))
+    else:
+        result.append(Badge("curfew", "Curfew", "none", "none", ""))
+    alert = state.restriction("terror_alert")
+    if alert:
+        result.append(Badge("alert", "Terror alert", alert[0].status, "bad", alert[0].detail))
+    for kind in ("counter_terrorist_operation", "mourning"):
+        for r in state.restriction(kind):
+            result.append(Badge(kind, RESTRICTION_LABELS[kind], r.status, "warn",
+                                f"{area_names(scenario, r.area)}: {r.detail}"))
+    return result
+
+
+def badges_html(items: list[Badge]) -> str:
+    cells = "".join(
+        f"<div class='kz-badge kz-{b.tone}' data-badge='{esc(b.key)}' title='{esc(b.detail)}'>"
+        f"<span class='kz-badge-label'>{esc(b.label)}</span>"
+        f"<span class='kz-badge-value'>{esc(b.value)}</span></div>"
+        for b in items
+    )
+    return f"<div class='kz-badges'>{cells}</div>"
+
+
+def figures_rows(state: DayState, scenario: Scenario) -> list[dict]:
+    rows = []
+    for metric in PANEL_METRICS:
+        fs = state.figures.get(metric)
+        if fs is None:
+            continue
+        fig = fs.figure
+        rows.append({
+            "metric": metric,
+            "label": fs.label,
+            "value": format_figure(fig),
+            "as_of": f"{fig.reported_on.day} {fig.reported_on:%b}",
+            "scope": fig.scope,
+            "sources": [scenario.sources[s].publisher for s in fig.sources
+                        if s in scenario.sources],
+            "also": [f"{format_figure(f)} ({', '.join(scenario.sources[s].publisher for s in f.sources if s in scenario.sources)})"  # noqa: E501
+                     for f in fs.also_reported],
+        })
+    return rows
+
+
+def figures_html(state: DayState, scenario: Scenario) -> str:
+    rows = figures_rows(state, scenario)
+    if not rows:
+        return "<p class='kz-muted'>No figures reported yet.</p>"
+    cells = []
+    for row in rows:
+        also = (f"<div class='kz-also'>Also reported: {esc('; '.join(row['also']))}</div>"
+                if row["also"] else "")
+        cells.append(
+            f"<div class='kz-fig' data-metric='{esc(row['metric'])}'>"
+            f"<div class='kz-fig-value'>{esc(row['value'])}</div>"
+            f"<div class='kz-fig-label'>{esc(row['label'])}</div>"
+            f"<div class='kz-fig-asof'>reported {esc(row['as_of'])} · "
+            f"{esc(', '.join(row['sources']))}</div>{also}</div>")
+    return f"<div class='kz-figs'>{''.join(cells)}</div>"
+
+
+CHANGE_ICONS = {"appeared": "+", "ended": "–", "status_changed": "→", "figure_rose": "▲",
+                "figure_changed": "≠"}
+
+
+def changes_html(state: DayState) -> str:
+    if not state.changes:
+        return "<p class='kz-muted'>No change since the day before.</p>"
+    items = "".join(
+        f"<li data-change='{esc(c.kind)}'><span class='kz-ch'>{CHANGE_ICONS.get(c.kind, '•')}"
+        f"</span>{esc(c.text)}</li>" for c in state.changes)
+    return f"<ul class='kz-changes'>{items}</ul>"
+
+
+def events_html(state: DayState, scenario: Scenario) -> str:
+    if not state.events:
+        return "<p class='kz-muted'>No events recorded for this day.</p>"
+    items = []
+    for event in state.events:
+        place = scenario.places.get(event.place_id)
+        where = place.name if place and place.kind != "country" else "Nationwide"
+        when = f"{event.time} · " if event.time else ""
+        items.append(
+            f"<li data-event='{esc(event.id)}'><div class='kz-ev-head'>{esc(when)}"
+            f"<b>{esc(where)}</b> · {esc(event.category.replace('_', ' '))}</div>"
+            f"<div>{esc(event.summary)}</div>"
+            f"<details><summary>Sources</summary>{sources_html(scenario, event.sources)}"
+            f"</details></li>")
+    return f"<ol class='kz-events'>{''.join(items)}</ol>"
+
+
+def headline_html(state: DayState, scenario: Scenario, label: str) -> str:
+    text = state.headline.headline if state.headline else "No headline recorded for this day"
+    return (f"<div class='kz-headline'><div class='kz-date'>{esc(label)}</div>"
+            f"<div class='kz-title' data-testid='kz-headline'>{esc(text)}</div></div>")
+
+
+def advice_html(state: DayState, scenario: Scenario) -> str:
+    if not state.advice:
+        return "<p class='kz-muted'>No advice from the sources in force on this day.</p>"
+    items = "".join(
+        f"<li>{esc(a.text)} <span class='kz-muted'>— "
+        f"{esc(', '.join(scenario.sources[s].publisher for s in a.sources))}, "
+        f"{esc(area_names(scenario, a.applies_to))}</span></li>" for a in state.advice)
+    return f"<ul class='kz-advice'>{items}</ul>"
+
+
+PANEL_CSS = """
+<style>
+.block-container{padding-top:2.2rem}
+.kz-headline{margin:0 0 .4rem}
+.kz-date{font-size:.95rem;color:#555;font-weight:600;letter-spacing:.02em}
+.kz-title{font-size:1.35rem;font-weight:700;line-height:1.25}
+.kz-badges{display:flex;flex-wrap:wrap;gap:6px;margin:.3rem 0 .6rem}
+.kz-badge{border-radius:6px;padding:4px 8px;font-size:.82rem;line-height:1.2;
+  border:1px solid #ddd;background:#f6f6f6}
+.kz-badge-label{display:block;font-size:.7rem;text-transform:uppercase;color:#555}
+.kz-badge-value{font-weight:700}
+.kz-bad{background:#fde0dc;border-color:#f4a09a}.kz-warn{background:#fff1d6;border-color:#f5c26b}
+.kz-ok{background:#dff3e4;border-color:#8fd19e}
+.kz-figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
+.kz-fig{border:1px solid #e3e3e3;border-radius:6px;padding:6px 8px}
+.kz-fig-value{font-size:1.3rem;font-weight:800}
+.kz-fig-label{font-weight:600;font-size:.85rem}
+.kz-fig-asof,.kz-also,.kz-muted{font-size:.75rem;color:#666}
+.kz-changes,.kz-events,.kz-advice{padding-left:1.1rem;margin:.2rem 0}
+.kz-changes li,.kz-events li,.kz-advice li{margin:.15rem 0;font-size:.9rem}
+.kz-ch{display:inline-block;width:1.2em;font-weight:700}
+.kz-ev-head{font-size:.82rem;color:#333}
+.kz-events details{font-size:.78rem;color:#555}
+.kz-events ul.src{margin:.1rem 0 .2rem 1rem;padding:0}
+.kz-events .src-where{color:#777;word-break:break-all}
+</style>
+"""

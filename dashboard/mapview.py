@@ -1,0 +1,507 @@
+"""Pure folium: a base map that never changes, and one layer per kind built from a DayState.
+
+The base map carries only what is the same on every day (the vector basemap is fetched by the
+browser from a static file, city labels, the legend), so its script, and so the map frame, stays
+identical while the slider moves. Each day's content is a list of FeatureGroups, one per layer,
+each holding a single GeoJSON object drawn by Leaflet alone: no CDN, no icon fonts, no jQuery.
+Every text from the data is HTML-escaped before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from .scenario import Place, Scenario, Status
+from .timeline import RESTRICTION_LABELS, DayState
+
+# Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
+# at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
+ASSET_ROOT = "../../app/static/vendor"
+
+AIRPORT_COLOURS = {
+    "open": "#1a9850",
+    "limited": "#f39c12",
+    "closed": "#d73027",
+    "seized": "#542788",
+    None: "#8c8c8c",
+}
+EVENT_COLOURS = {
+    "protest": "#e67e22",
+    "clash": "#c0392b",
+    "arson": "#8e0000",
+    "seizure": "#542788",
+    "recapture": "#2c7fb8",
+    "looting": "#a04000",
+    "explosion": "#000000",
+    "security_operation": "#34495e",
+    "arrest": "#5d6d7e",
+    "deployment": "#6a3d9a",
+    "communications": "#7f8c8d",
+    "economy": "#7f8c8d",
+    "transport": "#2c7fb8",
+    "advisory": "#7f8c8d",
+    "political": "#7f8c8d",
+}
+# Event categories drawn on the map as "protests and clashes of the day".
+UNREST_CATEGORIES = frozenset(
+    {"protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
+     "security_operation", "arrest"}
+)
+AVOID_COLOUR = "#d7301f"
+CHECKPOINT_COLOUR = "#253494"
+GUARD_COLOUR = "#6a3d9a"
+SOE_COLOUR = "#fdae61"
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    key: str
+    label: str
+
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec("emergency", "State of emergency & curfew"),
+    LayerSpec("zones", "Avoid-zones"),
+    LayerSpec("unrest", "Protests & clashes of the day"),
+    LayerSpec("airports", "Airports"),
+    LayerSpec("checkpoints", "Checkpoints"),
+    LayerSpec("guarded", "Guarded sites & CSTO"),
+)
+LAYER_KEYS = tuple(layer.key for layer in LAYERS)
+
+
+def esc(text: object) -> str:
+    """Escape text from the data for HTML text and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def day_label(day: date) -> str:
+    """'Fri 7 Jan 2022'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def script_json(data: object) -> str:
+    """JSON that is safe inside an inline <script>: no '</' can close the tag."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# --------------------------------------------------------------------------- popups
+
+def sources_html(scenario: Scenario, ids) -> str:
+    items = []
+    for sid in dict.fromkeys(ids):
+        source = scenario.sources.get(sid)
+        if source is None:
+            continue
+        where = source.file or source.url
+        items.append(f"<li>{esc(source.title)} — {esc(source.publisher)}, {esc(source.date)}"
+                     f"<br><span class='src-where'>{esc(where)}</span></li>")
+    return f"<ul class='src'>{''.join(items)}</ul>" if items else ""
+
+
+def _popup(scenario: Scenario, title: str, lines: list[str], source_ids) -> str:
+    body = "".join(f"<div>{line}</div>" for line in lines if line)
+    return (f"<div class='kzpop'><b>{esc(title)}</b>{body}"
+            f"<div class='src-h'>Sources</div>{sources_html(scenario, source_ids)}</div>")
+
+
+def _precision_note(place: Place) -> str:
+    if place.geo_precision == 1:
+        return ""
+    words = {2: "approximate: near or part of an area", 3: "approximate: only the city or "
+             "region is known"}[place.geo_precision]
+    return f"<i>Location {esc(words)} (±{place.radius_m / 1000:.1f} km)</i>"
+
+
+def _geometry(place: Place) -> dict:
+    if place.geometry is not None:
+        return place.geometry
+    return {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]}
+
+
+def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0) -> dict:
+    """A GeoJSON feature: precise places are points drawn in pixels, approximate ones areas."""
+    props = {"id": place.id, "tooltip": tooltip, "popup": popup, "style": style}
+    if place.geometry is None and place.geo_precision > 1:
+        props["r"] = place.radius_m  # metres: an area, never a pin
+    else:
+        props["px"] = px or 8
+    return {"type": "Feature", "geometry": _geometry(place), "properties": props}
+
+
+# --------------------------------------------------------------------------- Leaflet glue
+
+class GeoJsonLayer(MacroElement):
+    """One GeoJSON object in a FeatureGroup, styled and labelled per feature from properties.
+
+    Points with ``r`` become circles of r metres (areas); points with ``px`` become circle
+    markers of px pixels; lines and polygons are drawn as they are.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var data = {{ this.data }};
+          var layer = L.geoJSON(data, {
+            pointToLayer: function (f, latlng) {
+              var p = f.properties;
+              return p.r ? L.circle(latlng, {radius: p.r}) : L.circleMarker(latlng, {radius: p.px});
+            },
+            style: function (f) { return f.properties.style; },
+            onEachFeature: function (f, l) {
+              var p = f.properties;
+              l.options.kzId = p.id;
+              if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
+              if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
+            }
+          });
+          layer.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict]):
+        super().__init__()
+        self._name = "GeoJsonLayer"
+        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.count = len(features)
+
+
+class StaticBasemap(MacroElement):
+    """Vector basemap fetched by the browser from a static file (not embedded in the map)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var map = {{ this._parent.get_name() }};
+          if (!map.getPane('basemap')) {
+            map.createPane('basemap');
+            map.getPane('basemap').style.zIndex = 250;
+            map.getPane('basemap').style.pointerEvents = 'none';
+          }
+          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (d) {
+            L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
+              var k = f.properties.layer;
+              if (k === 'sea') {
+                return {color: '#9ecae1', weight: 0.5, fillColor: '#c6dbef', fillOpacity: 1};
+              }
+              if (k === 'home') {
+                return {color: '#525252', weight: 1.2, fillColor: '#f7f4ea', fillOpacity: 1};
+              }
+              if (k === 'region') {
+                return {color: '#969696', weight: 0.7, dashArray: '3 3', fill: false};
+              }
+              return {color: '#bdbdbd', weight: 0.8, fillColor: '#e5e5e5', fillOpacity: 1};
+            }}).addTo(map);
+            map.getContainer().setAttribute('data-basemap', 'ready');
+          }).catch(function () {
+            map.getContainer().setAttribute('data-basemap', 'failed');
+          });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "StaticBasemap"
+        self.url = url
+
+
+class OfflineMap(folium.Map):
+    """A folium Map whose only assets are Leaflet's, served by the app itself."""
+
+    default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js")]
+    default_css = [("leaflet_css", f"{ASSET_ROOT}/leaflet/leaflet.css")]
+
+
+MAP_CSS = """
+<style>
+.kzpop{font:13px/1.35 system-ui,sans-serif;max-width:320px}
+.kzpop b{font-size:14px}.kzpop div{margin-top:3px}
+.kzpop .src-h{margin-top:6px;font-weight:600;font-size:12px;color:#444}
+.kzpop ul.src{margin:2px 0 0 16px;padding:0;font-size:12px}
+.kzpop .src-where{color:#666;word-break:break-all}
+.kz-city{font:600 12px system-ui,sans-serif;color:#222;white-space:nowrap;
+  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
+.kz-legend{background:rgba(255,255,255,.93);padding:6px 8px;border-radius:6px;
+  font:11px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);
+  display:grid;grid-template-columns:auto auto;column-gap:10px}
+.kz-legend h4{margin:2px 0;font-size:11px;grid-column:1/-1;text-transform:uppercase;color:#444}
+.kz-legend .note{grid-column:1/-1;color:#555;margin-top:2px}
+.kz-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;
+  border-radius:50%}
+.kz-legend i.sq{border-radius:2px}.kz-legend i.ring{background:none!important;border:2px solid}
+</style>
+"""
+
+
+def legend_html() -> str:
+    def dot(colour: str, label: str, cls: str = "") -> str:
+        return (f"<div><i class='{cls}' style='background:{colour};border-color:{colour}'></i>"
+                f"{esc(label)}</div>")
+
+    rows = [
+        "<h4>Airports</h4>",
+        dot(AIRPORT_COLOURS["open"], "Open"),
+        dot(AIRPORT_COLOURS["limited"], "Limited flights"),
+        dot(AIRPORT_COLOURS["closed"], "Closed"),
+        dot(AIRPORT_COLOURS["seized"], "Seized"),
+        dot(AIRPORT_COLOURS[None], "No report"),
+        "<h4>The day</h4>",
+        dot(EVENT_COLOURS["protest"], "Protest"),
+        dot(EVENT_COLOURS["clash"], "Clash / security operation"),
+        dot(EVENT_COLOURS["arson"], "Arson / explosion"),
+        dot(AVOID_COLOUR, "Avoid-zone", "sq"),
+        dot(SOE_COLOUR, "State of emergency", "sq"),
+        dot(CHECKPOINT_COLOUR, "Checkpoints", "ring"),
+        dot(GUARD_COLOUR, "Guarded site", "ring"),
+        "<div class='note'>Areas mark approximate places</div>",
+    ]
+    return "".join(rows)
+
+
+class Legend(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var legend = L.control({position: 'topright'});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create('div', 'kz-legend');
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+# --------------------------------------------------------------------------- base map
+
+CITY_KINDS = frozenset({"city"})
+
+
+def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: bool = False,
+             height_px: int | None = None) -> folium.Map:
+    """The map that never changes: same script for every day of the scenario."""
+    m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
+                   tiles=None, control_scale=True, prefer_canvas=False,
+                   min_zoom=3, max_zoom=17, zoom_snap=0.25)
+    if scenario.meta.view is not None:
+        m.fit_bounds([list(scenario.meta.view[:2]), list(scenario.meta.view[2:])])
+    m.get_root().header.add_child(Element(MAP_CSS), name="kz_css")
+    if basemap_url:
+        m.add_child(StaticBasemap(basemap_url))
+    if tiles:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", opacity=0.85,
+            attr="&copy; OpenStreetMap contributors",
+        ).add_to(m)
+    labels = folium.FeatureGroup(name="Cities", control=False)
+    for place in scenario.places.values():
+        if place.kind in CITY_KINDS:
+            folium.Marker(
+                [place.lat, place.lon],
+                icon=folium.DivIcon(html=f"<div class='kz-city'>{esc(place.name)}</div>",
+                                    icon_size=(120, 16), icon_anchor=(-6, 8)),
+            ).add_to(labels)
+    labels.add_to(m)
+    m.add_child(Legend(legend_html()))
+    return m
+
+
+def basemap_geojson(scenario: Scenario) -> dict:
+    """The vector basemap as one FeatureCollection: neighbours, the country, its regions."""
+    features = []
+    country = scenario.meta.country
+    for feature in scenario.neighbours.get("features", []):
+        fid = feature["properties"]["id"]
+        kind = "sea" if fid == "CASPIAN" else "home" if fid[:2] == country else "land"
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"layer": kind, "name": feature["properties"]["name"]}})
+    # Draw the home country first among land so that region outlines sit on top of it.
+    features.sort(key=lambda f: {"land": 0, "sea": 1, "home": 2}[f["properties"]["layer"]])
+    for feature in scenario.regions.get("features", []):
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"layer": "region",
+                                        "name": feature["properties"]["name"]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------- day layers
+
+def _status_line(status: Status) -> str:
+    until = f" until {status.valid_to:%d %b}" if status.valid_to else ""
+    return (f"<span>Status: <b>{esc(status.status.replace('_', ' '))}</b> since "
+            f"{status.valid_from:%d %b}{until}</span><br>{esc(status.detail)}")
+
+
+def _emergency_features(state: DayState, scenario: Scenario) -> list[dict]:
+    rows = [r for r in state.restrictions if r.kind in ("state_of_emergency", "curfew")]
+    if not rows:
+        return []
+    features = []
+    for region in scenario.regions.get("features", []):
+        rid = region["properties"]["id"]
+        applying = [r for r in rows if rid in r.area or scenario.meta.country in r.area]
+        if not applying:
+            continue
+        soe = [r for r in applying if r.kind == "state_of_emergency"]
+        curfew = [r for r in applying if r.kind == "curfew" and r.hours]
+        name = region["properties"]["name"]
+        bits = []
+        if soe:
+            bits.append("State of emergency")
+        if curfew:
+            bits.append(f"curfew {curfew[0].hours} local time")
+        tooltip = f"{esc(name)}: {esc(', '.join(bits))}"
+        lines = [f"{esc(RESTRICTION_LABELS[r.kind])}: {esc(r.detail)}" for r in applying]
+        popup = _popup(scenario, name, lines, [s for r in applying for s in r.sources])
+        features.append({"type": "Feature", "geometry": region["geometry"], "properties": {
+            "id": rid, "tooltip": tooltip, "popup": popup,
+            "style": {"color": "#d94801", "weight": 1, "fillColor": SOE_COLOUR,
+                      "fillOpacity": 0.28 if soe else 0.12}}})
+    return features
+
+
+def _zone_features(state: DayState, scenario: Scenario) -> list[dict]:
+    features = []
+    for ps, status in state.with_status("avoid"):
+        place = ps.place
+        words = "Closed to the public" if status.status == "closed_to_public" else "Avoid-zone"
+        tooltip = f"{esc(words)}: {esc(place.name)}"
+        popup = _popup(scenario, place.name,
+                       [_status_line(status), esc(place.detail), _precision_note(place)],
+                       list(status.sources) + list(place.sources))
+        features.append(_feature(place, tooltip=tooltip, popup=popup, px=10, style={
+            "color": AVOID_COLOUR, "weight": 2, "dashArray": "5 4", "fillColor": AVOID_COLOUR,
+            "fillOpacity": 0.18}))
+    return features
+
+
+def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
+    by_place: dict[str, list] = {}
+    for event in state.events:
+        place = scenario.places.get(event.place_id)
+        if event.category in UNREST_CATEGORIES and place is not None and place.kind != "country":
+            by_place.setdefault(place.id, []).append(event)
+    features = []
+    for place_id, events in by_place.items():
+        place = scenario.places[place_id]
+        colour = EVENT_COLOURS.get(events[0].category, "#e67e22")
+        cats = ", ".join(dict.fromkeys(e.category.replace("_", " ") for e in events))
+        tooltip = f"{esc(place.name)}: {esc(cats)}"
+        lines = [f"<b>{esc(e.category.replace('_', ' ').capitalize())}</b>"
+                 f"{' at ' + esc(e.time) if e.time else ''}: {esc(e.summary)}" for e in events]
+        lines.append(_precision_note(place))
+        popup = _popup(scenario, place.name, lines, [s for e in events for s in e.sources])
+        features.append(_feature(place, tooltip=tooltip, popup=popup, px=9, style={
+            "color": "#ffffff" if place.geo_precision == 1 else colour, "weight": 2,
+            "fillColor": colour, "fillOpacity": 0.9 if place.geo_precision == 1 else 0.22}))
+    return features
+
+
+def _airport_features(state: DayState, scenario: Scenario) -> list[dict]:
+    features = []
+    flights_by_airport: dict[str, list[str]] = {}
+    for flight in state.flights:
+        flights_by_airport.setdefault(flight.airport, []).append(flight.destination)
+        if flight.destination_place:
+            flights_by_airport.setdefault(flight.destination_place, []).append(
+                f"from {scenario.places[flight.airport].name}")
+    for ps in state.places:
+        if ps.place.kind != "airport":
+            continue
+        status = ps.status_of("airport")
+        value = status.status if status else None
+        colour = AIRPORT_COLOURS.get(value, AIRPORT_COLOURS[None])
+        label = value or "no report"
+        tooltip = f"{esc(ps.place.name)}: {esc(label)}"
+        lines = [_status_line(status) if status else "<span>No report for this day</span>"]
+        if ps.place.id in flights_by_airport:
+            lines.append("Flights: " + esc(", ".join(flights_by_airport[ps.place.id])))
+        guard = ps.status_of("guard")
+        if guard:
+            lines.append(f"Guarded: {esc(guard.detail)}")
+        popup = _popup(scenario, ps.place.name, lines,
+                       list(ps.place.sources) + [s for st in ps.statuses for s in st.sources])
+        feature = _feature(ps.place, tooltip=tooltip, popup=popup, px=9, style={
+            "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1})
+        feature["properties"]["status"] = label
+        features.append(feature)
+    return features
+
+
+def _checkpoint_features(state: DayState, scenario: Scenario) -> list[dict]:
+    features = []
+    for ps, status in state.with_status("checkpoint"):
+        place = ps.place
+        popup = _popup(scenario, place.name, [_status_line(status), esc(place.detail),
+                                              _precision_note(place)],
+                       list(status.sources) + list(place.sources))
+        features.append(_feature(place, tooltip=f"{esc(place.name)} (positions not public)",
+                                 popup=popup, px=12, style={
+                                     "color": CHECKPOINT_COLOUR, "weight": 4,
+                                     "dashArray": "2 8", "fill": False}))
+    return features
+
+
+def _guarded_features(state: DayState, scenario: Scenario) -> list[dict]:
+    features = []
+    for ps in state.places:
+        guard = ps.status_of("guard")
+        if guard is None and ps.place.kind != "strategic_site":
+            continue
+        place = ps.place
+        lines = [_status_line(guard) if guard else "<span>No guard reported this day</span>",
+                 esc(place.detail), _precision_note(place)]
+        popup = _popup(scenario, place.name, lines,
+                       list(place.sources) + (list(guard.sources) if guard else []))
+        words = "guarded" if guard else "not reported guarded"
+        features.append(_feature(place, tooltip=f"{esc(place.name)}: {words}", popup=popup,
+                                 px=15, style={
+                                     "color": GUARD_COLOUR if guard else "#8c8c8c",
+                                     "weight": 3, "fill": place.approximate,
+                                     "fillColor": GUARD_COLOUR, "fillOpacity": 0.12}))
+    return features
+
+
+BUILDERS = {
+    "emergency": _emergency_features,
+    "zones": _zone_features,
+    "unrest": _unrest_features,
+    "airports": _airport_features,
+    "checkpoints": _checkpoint_features,
+    "guarded": _guarded_features,
+}
+
+
+def layer_features(state: DayState, scenario: Scenario, key: str) -> list[dict]:
+    return BUILDERS[key](state, scenario)
+
+
+def day_layers(state: DayState, scenario: Scenario,
+               keys: tuple[str, ...] = LAYER_KEYS) -> list[folium.FeatureGroup]:
+    """One FeatureGroup per chosen layer, in drawing order (areas first, points on top)."""
+    groups = []
+    for spec in LAYERS:
+        if spec.key not in keys:
+            continue
+        group = folium.FeatureGroup(name=spec.label)
+        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key)))
+        groups.append(group)
+    return groups

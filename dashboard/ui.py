@@ -1,0 +1,158 @@
+"""The only module that calls Streamlit: controls, panels, the map component, caching."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from . import daypanel
+from .assets import ensure_leaflet, write_basemap
+from .mapview import LAYER_KEYS, LAYERS, base_map, day_label, day_layers
+from .scenario import Scenario, load_scenario
+from .settings import Settings
+from .timeline import DayState, as_of
+
+LAYER_LABELS = {layer.key: layer.label for layer in LAYERS}
+
+
+def _signature(data_dir: Path) -> tuple:
+    """Names, sizes and times of the data files: a change reloads the scenario."""
+    if not data_dir.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                        for p in data_dir.iterdir() if p.is_file()))
+
+
+@st.cache_resource(show_spinner="Loading the scenario…", max_entries=8)
+def _load(data_dir: str, signature: tuple) -> Scenario:
+    return load_scenario(data_dir)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _basemap_url(data_dir: str, signature: tuple) -> str:
+    ensure_leaflet()
+    return write_basemap(_load(data_dir, signature))
+
+
+def page_setup() -> None:
+    st.set_page_config(page_title="Kazakhstan, January 2022 — crisis map", page_icon="🗺️",
+                       layout="wide", initial_sidebar_state="expanded")
+    st.html(daypanel.PANEL_CSS)
+
+
+def scenario(settings: Settings) -> tuple[Scenario, str]:
+    signature = _signature(settings.data_dir)
+    loaded = _load(str(settings.data_dir), signature)
+    return loaded, _basemap_url(str(settings.data_dir), signature)
+
+
+def problems_notice(loaded: Scenario) -> None:
+    if not loaded.problems:
+        return
+    st.warning(f"{loaded.set_aside_count()} row(s) of the data in {loaded.data_dir} were set "
+               f"aside ({len(loaded.problems)} problem(s)); the map shows the rest.",
+               icon="⚠️")
+    with st.expander("What was set aside, and why"):
+        st.text("\n".join(str(p) for p in loaded.problems[:500]))
+
+
+def _step(days: list[date], delta: int) -> None:
+    index = days.index(st.session_state["day"]) + delta
+    st.session_state["day"] = days[max(0, min(len(days) - 1, index))]
+
+
+def _initial_day(days: list[date]) -> date:
+    raw = st.query_params.get("day")
+    if raw is None:
+        return days[0]
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = None
+    if day not in days:
+        st.toast(f"Unknown day in the link ({raw[:20]}): showing {day_label(days[0])}")
+        return days[0]
+    return day
+
+
+def day_selector(loaded: Scenario) -> date:
+    days = loaded.days
+    if st.session_state.get("day") not in days:
+        st.session_state["day"] = _initial_day(days)
+    left, middle, right = st.columns([1, 8, 1], vertical_alignment="bottom")
+    current = st.session_state["day"]
+    left.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
+                disabled=current == days[0], use_container_width=True)
+    right.button("Next ▶", key="next", on_click=_step, args=(days, 1),
+                 disabled=current == days[-1], use_container_width=True)
+    middle.select_slider("Day", options=days, format_func=day_label, key="day",
+                         label_visibility="collapsed")
+    day = st.session_state["day"]
+    st.query_params["day"] = day.isoformat()
+    return day
+
+
+def layer_selector() -> tuple[str, ...]:
+    chosen = st.sidebar.pills("Map layers", options=list(LAYER_KEYS),
+                              format_func=LAYER_LABELS.get, selection_mode="multi",
+                              default=list(LAYER_KEYS), key="layers")
+    return tuple(k for k in LAYER_KEYS if k in (chosen or []))
+
+
+def tiles_toggle(settings: Settings) -> bool:
+    return st.sidebar.toggle(
+        "Online map tiles (OpenStreetMap)", value=settings.online_tiles, key="tiles",
+        help="Draws street tiles over the offline vector basemap when the internet is "
+             "reachable. Off by default: the map works without the internet.")
+
+
+def headline(state: DayState, loaded: Scenario) -> None:
+    st.html(daypanel.headline_html(state, loaded, day_label(state.day)))
+    st.html(daypanel.badges_html(daypanel.badges(state, loaded)))
+
+
+def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
+              tiles: bool) -> None:
+    st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
+              feature_group_to_add=day_layers(state, loaded, layers), height=620,
+              use_container_width=True, returned_objects=[])
+
+
+def day_panel(state: DayState, loaded: Scenario) -> None:
+    st.markdown("#### Figures as of this day")
+    st.html(daypanel.figures_html(state, loaded))
+    st.markdown("#### What changed since the day before")
+    st.html(daypanel.changes_html(state))
+    st.markdown(f"#### Events ({len(state.events)})")
+    st.html(daypanel.events_html(state, loaded))
+    with st.expander("Advice from the sources"):
+        st.html(daypanel.advice_html(state, loaded))
+
+
+def sidebar_about(loaded: Scenario) -> None:
+    with st.sidebar.expander("About the data"):
+        st.markdown(f"{len(loaded.places)} places, {len(loaded.events)} events and "
+                    f"{len(loaded.sources)} sources. Every item cites its sources; approximate "
+                    "places are drawn as areas, never as pins. Times are local (UTC"
+                    f"{loaded.meta.utc_offset}).")
+
+
+def run(settings: Settings) -> None:
+    """Wire the page together: every panel reads the same DayState."""
+    page_setup()
+    loaded, basemap_url = scenario(settings)
+    problems_notice(loaded)
+    layers = layer_selector()
+    tiles = tiles_toggle(settings)
+    sidebar_about(loaded)
+    day = day_selector(loaded)
+    state = as_of(loaded, day)
+    headline(state, loaded)
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        map_panel(state, loaded, basemap_url, layers, tiles)
+    with panel_col:
+        day_panel(state, loaded)
