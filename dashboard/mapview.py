@@ -327,10 +327,11 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: bool = False
 def basemap_geojson(scenario: Scenario) -> dict:
     """The vector basemap as one FeatureCollection: neighbours, the country, its regions."""
     features = []
-    country = scenario.meta.country
+    country, outline = scenario.meta.country, scenario.meta.country_outline
     for feature in scenario.neighbours.get("features", []):
         fid = feature["properties"]["id"]
-        kind = "sea" if fid == "CASPIAN" else "home" if fid[:2] == country else "land"
+        kind = ("sea" if fid == "CASPIAN" else "home" if fid in (country, outline)
+                else "land")
         features.append({"type": "Feature", "geometry": feature["geometry"],
                          "properties": {"layer": kind, "name": feature["properties"]["name"]}})
     # Draw the home country first among land so that region outlines sit on top of it.

@@ -75,6 +75,7 @@ class Meta:
     center: tuple[float, float]
     zoom: int
     view: tuple[float, float, float, float] | None = None  # south, west, north, east
+    country_outline: str = "KAZ"  # id of the country's own feature in neighbours.geojson
 
 
 @dataclass(frozen=True)
@@ -658,7 +659,7 @@ def read_meta(data_dir: Path, out: _Collector) -> Meta:
                 values[key] = parse(str(raw[key]))
             except FieldError as exc:
                 out.add(file, 0, key, str(exc))
-    for key in ("title", "utc_offset", "country"):
+    for key in ("title", "utc_offset", "country", "country_outline"):
         if isinstance(raw.get(key), str) and raw[key].strip():
             values[key] = raw[key].strip()
     box = raw.get("neighbourhood")

@@ -1,0 +1,114 @@
+"""The app without a browser: Streamlit's AppTest for every day, controls and bad data."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.daypanel import badges
+from dashboard.mapview import day_label
+from dashboard.timeline import as_of
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+DAYS = [date(2022, 1, d) for d in range(2, 11)]
+
+
+def run_app(query: dict | None = None, env: dict | None = None) -> AppTest:
+    old = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at.run()
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def page_html(at: AppTest) -> str:
+    return "\n".join(el.proto.body for el in at.get("html"))
+
+
+@pytest.fixture(scope="module")
+def app():
+    return run_app()
+
+
+def test_every_day_renders_and_matches_as_of(app, scenario):
+    at = app
+    for day in DAYS:
+        at.select_slider[0].set_value(day).run()
+        assert not at.exception, day
+        state = as_of(scenario, day)
+        html = page_html(at)
+        assert day_label(day) in html
+        assert state.headline.headline.split(";")[0].replace("'", "&#x27;") in html
+        for badge in badges(state, scenario):
+            assert f"data-badge='{badge.key}'" in html
+        for metric, fs in state.figures.items():
+            if metric in ("deaths", "detained", "injured"):
+                assert f"data-metric='{metric}'" in html
+                assert f"{fs.figure.value:,}" in html
+        assert html.count("data-event=") == len(state.events)
+        assert at.query_params["day"] == [day.isoformat()] or \
+            at.query_params["day"] == day.isoformat()
+
+
+def test_previous_and_next_step_one_day():
+    at = run_app()
+    assert at.select_slider[0].value == DAYS[0]
+    assert at.button(key="prev").disabled
+    at.button(key="next").click().run()
+    at.button(key="next").click().run()
+    assert at.select_slider[0].value == DAYS[2]
+    at.button(key="prev").click().run()
+    assert at.select_slider[0].value == DAYS[1]
+
+
+def test_link_opens_on_its_day():
+    at = run_app({"day": "2022-01-07"})
+    assert at.select_slider[0].value == date(2022, 1, 7)
+    assert "Fri 7 Jan 2022" in page_html(at)
+
+
+@pytest.mark.parametrize("bad", ["2022-02-30", "garbage", "2023-01-07", "<script>"])
+def test_bad_day_in_link_falls_back_to_the_first_day(bad):
+    at = run_app({"day": bad})
+    assert not at.exception
+    assert at.select_slider[0].value == DAYS[0]
+    assert any("Unknown day" in t.proto.body for t in at.toast)
+
+
+def test_bad_data_shows_a_count_and_runs_on_the_rest(bundled_copy):
+    bundled_copy.set("events.csv", 0, date="not a date")
+    bundled_copy.set("places.csv", 3, lat="999")
+    at = run_app(env={"DASHBOARD_DATA": str(bundled_copy.path)})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "set aside" in warning
+    assert at.expander  # the list of problems is one click away
+    assert "events.csv:2: date" in at.text[0].value
+
+
+def test_missing_data_folder_does_not_crash(tmp_path):
+    at = run_app(env={"DASHBOARD_DATA": str(tmp_path / "nowhere")})
+    assert not at.exception
+    assert at.warning
+
+
+def test_settings_from_command_line_and_environment(tmp_path):
+    from dashboard.settings import settings_from
+
+    assert settings_from(["--data", "x"], {"DASHBOARD_DATA": "y"}).data_dir.name == "x"
+    assert settings_from([], {"DASHBOARD_DATA": "y"}).data_dir.name == "y"
+    assert settings_from([], {}).data_dir.name == "geodata"
+    assert settings_from([], {"DASHBOARD_TILES": "online"}).online_tiles
+    assert not settings_from([], {}).online_tiles

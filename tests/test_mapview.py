@@ -1,0 +1,135 @@
+"""Map building: which features each layer draws on a day, their colours, escaping, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from dashboard.mapview import (
+    AIRPORT_COLOURS,
+    LAYER_KEYS,
+    base_map,
+    basemap_geojson,
+    day_layers,
+    layer_features,
+)
+from dashboard.timeline import as_of
+
+D = lambda d: date(2022, 1, d)  # noqa: E731
+BASEMAP = "../../app/static/vendor/basemap-test.geojson"
+
+
+def by_id(features):
+    return {f["properties"]["id"]: f for f in features}
+
+
+def render(element) -> str:
+    return element.get_root().render()
+
+
+def test_base_map_is_the_same_for_every_day_and_fully_local(scenario):
+    first = render(base_map(scenario, BASEMAP))
+    second = render(base_map(scenario, BASEMAP))
+    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731
+    assert strip(first) == strip(second)
+    assert "../../app/static/vendor/leaflet/leaflet.js" in first
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs.", "code.jquery", "bootstrapcdn",
+                "fontawesome", "awesome-markers"):
+        assert cdn not in first, cdn
+    # No day content in the base map.
+    assert "airport-ala" not in first
+
+
+@pytest.mark.parametrize("day, airport, status", [
+    (5, "airport-ala", "seized"),
+    (6, "airport-nqz", "closed"),
+    (7, "airport-nqz", "limited"),
+    (2, "airport-ala", "open"),
+    (2, "airport-guw", None),
+])
+def test_airport_colour_follows_the_day(scenario, day, airport, status):
+    feature = by_id(layer_features(as_of(scenario, D(day)), scenario, "airports"))[airport]
+    assert feature["properties"]["style"]["fillColor"] == AIRPORT_COLOURS[status]
+    assert feature["properties"]["status"] == (status or "no report")
+    assert feature["geometry"]["type"] == "Point"
+    assert "px" in feature["properties"]  # exact place: a point, not an area
+
+
+def test_approximate_places_are_areas_not_pins(scenario):
+    zones = by_id(layer_features(as_of(scenario, D(8)), scenario, "zones"))
+    assert zones["republic-square-almaty"]["properties"]["r"] == 300
+    assert "px" not in zones["kenesary-khan-monument"]["properties"]
+    assert zones["almaty-akimat"]["properties"]["px"]  # geo_precision 1: a point
+
+
+def test_avoid_zones_appear_on_7_january(scenario):
+    assert layer_features(as_of(scenario, D(6)), scenario, "zones") == []
+    zones = by_id(layer_features(as_of(scenario, D(7)), scenario, "zones"))
+    assert {"almaty-arena", "astana-square-almaty", "republic-square-almaty",
+            "nazarbayev-avenue-almaty", "abay-avenue-almaty", "zheltoksan-street-almaty",
+            "timiryazev-street-almaty", "kenesary-khan-monument", "arbat-shymkent"} <= set(zones)
+
+
+def test_state_of_emergency_shading(scenario):
+    assert layer_features(as_of(scenario, D(4)), scenario, "emergency") == []
+    regions = by_id(layer_features(as_of(scenario, D(5)), scenario, "emergency"))
+    assert {"KZ-ALA", "KZ-MAN"} <= set(regions)
+    assert "23:00-07:00" in regions["KZ-MAN"]["properties"]["tooltip"]
+
+
+def test_checkpoint_ring_from_8_january(scenario):
+    assert layer_features(as_of(scenario, D(7)), scenario, "checkpoints") == []
+    ring = layer_features(as_of(scenario, D(9)), scenario, "checkpoints")[0]
+    assert ring["properties"]["style"]["fill"] is False
+    assert ring["properties"]["r"] == 20000
+
+
+def test_baikonur_guarded_from_6_january(scenario):
+    before = by_id(layer_features(as_of(scenario, D(5)), scenario, "guarded"))
+    after = by_id(layer_features(as_of(scenario, D(6)), scenario, "guarded"))
+    assert "not reported guarded" in before["baikonur-cosmodrome"]["properties"]["tooltip"]
+    assert after["baikonur-cosmodrome"]["properties"]["tooltip"].endswith("guarded")
+
+
+def test_unrest_layer_draws_the_days_events_with_sources(scenario):
+    unrest = by_id(layer_features(as_of(scenario, D(5)), scenario, "unrest"))
+    assert {"almaty-akimat", "airport-ala", "almaty-presidential-residence"} <= set(unrest)
+    popup = unrest["almaty-akimat"]["properties"]["popup"]
+    assert "TASS" in popup and "Sources" in popup
+    assert "kazakhstan" not in unrest  # national events stay in the panel
+
+
+def test_day_layers_respect_the_choice(scenario):
+    groups = day_layers(as_of(scenario, D(7)), scenario, ("airports", "zones"))
+    assert [g.layer_name for g in groups] == ["Avoid-zones", "Airports"]
+    assert len(day_layers(as_of(scenario, D(7)), scenario)) == len(LAYER_KEYS)
+
+
+def test_basemap_holds_neighbours_and_regions(scenario):
+    layers = [f["properties"]["layer"] for f in basemap_geojson(scenario)["features"]]
+    assert layers.count("region") == 16 and "home" in layers and "sea" in layers
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+
+
+def test_text_from_data_is_escaped_everywhere(mini):
+    mini.set("places.csv", 2, name=HOSTILE, detail=HOSTILE)
+    mini.set("statuses.csv", 1, detail=HOSTILE)
+    mini.set("sources.csv", 1, title=HOSTILE)
+    scenario = mini.load()
+    assert scenario.problems == ()
+    state = as_of(scenario, D(3))
+    m = base_map(scenario, None)
+    for group in day_layers(state, scenario):
+        group.add_to(m)
+    html = render(m)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    # Inside the inline script, no '</' can end the script tag early.
+    data = re.findall(r"var data = (\{.*?\});\n", html)
+    assert data and all("</" not in chunk for chunk in data)
+    assert json.loads(data[0].replace("<\\/", "</"))["type"] == "FeatureCollection"
