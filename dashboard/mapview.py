@@ -159,6 +159,7 @@ class GeoJsonLayer(MacroElement):
             onEachFeature: function (f, l) {
               var p = f.properties;
               l.options.kzId = p.id;
+              l.options.kzLayer = {{ this.layer|tojson }};
               if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
               if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
             }
@@ -168,9 +169,10 @@ class GeoJsonLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, features: list[dict]):
+    def __init__(self, features: list[dict], layer: str = ""):
         super().__init__()
         self._name = "GeoJsonLayer"
+        self.layer = layer
         self.data = script_json({"type": "FeatureCollection", "features": features})
         self.count = len(features)
 
@@ -503,6 +505,6 @@ def day_layers(state: DayState, scenario: Scenario,
         if spec.key not in keys:
             continue
         group = folium.FeatureGroup(name=spec.label)
-        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key)))
+        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key))
         groups.append(group)
     return groups

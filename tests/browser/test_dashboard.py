@@ -1,0 +1,89 @@
+"""What only a browser shows: the map drawn offline, in-place updates, no outside requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.mapview import AIRPORT_COLOURS
+from tests.browser.conftest import external_requests, map_frame, wait_for_app
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "days"
+
+FILL_COLOURS = """() => {
+  const out = {};
+  map_div.eachLayer(l => { if (l.options && l.options.kzLayer === 'airports') {
+    out[l.options.kzId] = l.options.fillColor; } });
+  return out;
+}"""
+
+
+def open_day(page, server, day: str):
+    page.goto(f"{server.url}/?day={day}")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { "
+                            "if (l.options && l.options.kzId) n++; }); return n > 0; }")
+    return frame
+
+
+def step(page, label: str) -> None:
+    page.get_by_role("button", name=label).click()
+    wait_for_app(page)
+
+
+def test_map_draws_the_days_features_offline(page, app_server):
+    frame = open_day(page, app_server, "2022-01-05")
+    colours = frame.evaluate(FILL_COLOURS)
+    assert colours["airport-ala"] == AIRPORT_COLOURS["seized"]
+    unrest = frame.evaluate("() => { const o = []; map_div.eachLayer(l => { if (l.options "
+                            "&& l.options.kzLayer === 'unrest') o.push(l.options.kzId); }); "
+                            "return o; }")
+    assert "almaty-akimat" in unrest  # the burned mayor's office
+    frame.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
+    assert frame.locator(".kz-legend").is_visible()
+    assert frame.locator(".kz-city", has_text="Almaty").count() == 1
+    assert external_requests(page) == []
+
+
+def test_slider_step_recolours_an_airport_in_place(page, app_server):
+    frame = open_day(page, app_server, "2022-01-06")
+    assert frame.evaluate(FILL_COLOURS)["airport-nqz"] == AIRPORT_COLOURS["closed"]
+    frame.evaluate("() => { window.__kz_marker = 'kept'; window.__kz_map = map_div; }")
+    step(page, "Next ▶")
+    frame.wait_for_function(
+        f"() => {{ let c = null; map_div.eachLayer(l => {{ if (l.options && "
+        f"l.options.kzLayer === 'airports' && l.options.kzId === 'airport-nqz') "
+        f"c = l.options.fillColor; }}); "
+        f"return c === '{AIRPORT_COLOURS['limited']}'; }}")
+    # The same frame, not reloaded, and the same Leaflet map object: only the layers changed.
+    same = map_frame(page)
+    assert same.evaluate("() => window.__kz_marker") == "kept"
+    assert same.evaluate("() => window.__kz_map === map_div")
+    assert "Fri 7 Jan 2022" in page.locator(".kz-headline").inner_text()
+    assert external_requests(page) == []
+
+
+def test_every_day_screenshot_and_no_outside_request(page, app_server):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    open_day(page, app_server, "2022-01-02")
+    for number in range(2, 11):
+        day = f"2022-01-{number:02d}"
+        frame = map_frame(page)
+        frame.wait_for_function(
+            "() => document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
+        assert page.get_by_text(f"{number} Jan 2022").first.is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"{day}.png"))
+        if number < 10:
+            step(page, "Next ▶")
+    assert len(list(ARTIFACTS.glob("2022-01-*.png"))) == 9
+    assert external_requests(page) == []
+
+
+@pytest.mark.viewport(390, 844)
+def test_phone_width_has_no_sideways_scroll(page, app_server):
+    open_day(page, app_server, "2022-01-07")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
