@@ -662,22 +662,16 @@ def read_meta(data_dir: Path, out: _Collector) -> Meta:
     for key in ("title", "utc_offset", "country", "country_outline"):
         if isinstance(raw.get(key), str) and raw[key].strip():
             values[key] = raw[key].strip()
-    box = raw.get("neighbourhood")
-    if box is not None:
+    for key in ("neighbourhood", "view"):
+        box = raw.get(key)
+        if box is None:
+            continue
         if (isinstance(box, list) and len(box) == 4
                 and all(isinstance(v, int | float) for v in box) and box[0] < box[2]
                 and box[1] < box[3]):
-            values["neighbourhood"] = tuple(float(v) for v in box)
+            values[key] = tuple(float(v) for v in box)
         else:
-            out.add(file, 0, "neighbourhood", "must be [south, west, north, east]")
-    view = raw.get("view")
-    if view is not None:
-        if (isinstance(view, list) and len(view) == 4
-                and all(isinstance(v, int | float) for v in view) and view[0] < view[2]
-                and view[1] < view[3]):
-            values["view"] = tuple(float(v) for v in view)
-        else:
-            out.add(file, 0, "view", "must be [south, west, north, east]")
+            out.add(file, 0, key, "must be [south, west, north, east]")
     centre = raw.get("center")
     if isinstance(centre, list) and len(centre) == 2 and all(
             isinstance(v, int | float) for v in centre):
