@@ -22,6 +22,10 @@ class Badge:
     detail: str
 
 
+def _publishers(scenario: Scenario, ids) -> str:
+    return ", ".join(scenario.sources[s].publisher for s in ids if s in scenario.sources)
+
+
 def badges(state: DayState, scenario: Scenario) -> list[Badge]:
     """National status at a glance: internet, banks, state of emergency, curfew, alert."""
     result = []
@@ -85,9 +89,8 @@ def figures_rows(state: DayState, scenario: Scenario) -> list[dict]:
             "value": format_figure(fig),
             "as_of": f"{fig.reported_on.day} {fig.reported_on:%b}",
             "scope": fig.scope,
-            "sources": [scenario.sources[s].publisher for s in fig.sources
-                        if s in scenario.sources],
-            "also": [f"{format_figure(f)} ({', '.join(scenario.sources[s].publisher for s in f.sources if s in scenario.sources)})"  # noqa: E501
+            "sources": _publishers(scenario, fig.sources),
+            "also": [f"{format_figure(f)} ({_publishers(scenario, f.sources)})"
                      for f in fs.also_reported],
         })
     return rows
@@ -106,7 +109,7 @@ def figures_html(state: DayState, scenario: Scenario) -> str:
             f"<div class='kz-fig-value'>{esc(row['value'])}</div>"
             f"<div class='kz-fig-label'>{esc(row['label'])}</div>"
             f"<div class='kz-fig-asof'>reported {esc(row['as_of'])} · "
-            f"{esc(', '.join(row['sources']))}</div>{also}</div>")
+            f"{esc(row['sources'])}</div>{also}</div>")
     return f"<div class='kz-figs'>{''.join(cells)}</div>"
 
 
@@ -151,7 +154,7 @@ def advice_html(state: DayState, scenario: Scenario) -> str:
         return "<p class='kz-muted'>No advice from the sources in force on this day.</p>"
     items = "".join(
         f"<li>{esc(a.text)} <span class='kz-muted'>— "
-        f"{esc(', '.join(scenario.sources[s].publisher for s in a.sources))}, "
+        f"{esc(_publishers(scenario, a.sources))}, "
         f"{esc(area_names(scenario, a.applies_to))}</span></li>" for a in state.advice)
     return f"<ul class='kz-advice'>{items}</ul>"
 
