@@ -297,7 +297,15 @@ class Legend(MacroElement):
 CITY_KINDS = frozenset({"city"})
 
 
-def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: bool = False,
+@dataclass(frozen=True)
+class TileSource:
+    """Online street tiles, drawn over the vector basemap (which shows wherever they fail)."""
+
+    url: str
+    attribution: str
+
+
+def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource | None = None,
              height_px: int | None = None) -> folium.Map:
     """The map that never changes: same script for every day of the scenario."""
     m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
@@ -308,11 +316,11 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: bool = False
     m.get_root().header.add_child(Element(MAP_CSS), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
-    if tiles:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap", opacity=0.85,
-            attr="&copy; OpenStreetMap contributors",
-        ).add_to(m)
+    if tiles is not None:
+        # Above the basemap pane (250), below the day's layers (overlayPane, 400).
+        folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)
+        folium.TileLayer(tiles.url, name="Online tiles", attr=tiles.attribution, opacity=0.9,
+                         pane="tiles", max_zoom=19).add_to(m)
     labels = folium.FeatureGroup(name="Cities", control=False)
     for place in scenario.places.values():
         if place.kind in CITY_KINDS:

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from . import daypanel
 from .assets import ensure_leaflet, write_basemap
-from .mapview import LAYER_KEYS, LAYERS, base_map, day_label, day_layers
+from .mapview import LAYER_KEYS, LAYERS, TileSource, base_map, day_label, day_layers
 from .scenario import Scenario, load_scenario
 from .settings import Settings
 from .timeline import DayState, as_of
@@ -102,11 +102,12 @@ def layer_selector() -> tuple[str, ...]:
     return tuple(k for k in LAYER_KEYS if k in (chosen or []))
 
 
-def tiles_toggle(settings: Settings) -> bool:
-    return st.sidebar.toggle(
-        "Online map tiles (OpenStreetMap)", value=settings.online_tiles, key="tiles",
+def tiles_toggle(settings: Settings) -> TileSource | None:
+    on = st.sidebar.toggle(
+        "Online map tiles", value=settings.online_tiles, key="tiles",
         help="Draws street tiles over the offline vector basemap when the internet is "
              "reachable. Off by default: the map works without the internet.")
+    return TileSource(settings.tile_url, settings.tile_attribution) if on else None
 
 
 def headline(state: DayState, loaded: Scenario) -> None:
@@ -115,7 +116,7 @@ def headline(state: DayState, loaded: Scenario) -> None:
 
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
-              tiles: bool) -> None:
+              tiles: TileSource | None) -> None:
     st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
               feature_group_to_add=day_layers(state, loaded, layers), height=620,
               use_container_width=True, returned_objects=[])

@@ -112,3 +112,16 @@ def test_settings_from_command_line_and_environment(tmp_path):
     assert settings_from([], {}).data_dir.name == "geodata"
     assert settings_from([], {"DASHBOARD_TILES": "online"}).online_tiles
     assert not settings_from([], {}).online_tiles
+
+
+def test_tile_source_settings():
+    from dashboard.settings import OSM_ATTRIBUTION, OSM_TILES, settings_from
+
+    default = settings_from([], {})
+    assert (default.tile_url, default.tile_attribution) == (OSM_TILES, OSM_ATTRIBUTION)
+    local = settings_from(["--tile-url", "http://127.0.0.1:9/{z}/{x}/{y}.png"], {})
+    assert local.tile_url.startswith("http://127.0.0.1:9/")
+    assert local.tile_attribution == "Tiles: 127.0.0.1"
+    named = settings_from([], {"DASHBOARD_TILE_URL": "http://t.example/{z}/{x}/{y}.png",
+                               "DASHBOARD_TILE_ATTRIBUTION": "Example tiles"})
+    assert named.tile_attribution == "Example tiles"

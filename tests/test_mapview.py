@@ -133,3 +133,17 @@ def test_text_from_data_is_escaped_everywhere(mini):
     data = re.findall(r"var data = (\{.*?\});\n", html)
     assert data and all("</" not in chunk for chunk in data)
     assert json.loads(data[0].replace("<\\/", "</"))["type"] == "FeatureCollection"
+
+
+def test_online_tiles_sit_between_basemap_and_day_layers(scenario):
+    from dashboard.mapview import TileSource
+
+    plain = base_map(scenario, "/basemap.json").get_root().render()
+    assert "L.tileLayer" not in plain
+    tiles = TileSource("http://127.0.0.1:9/{z}/{x}/{y}.png", "Test tiles")
+    html = base_map(scenario, "/basemap.json", tiles=tiles).get_root().render()
+    assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in html
+    assert '"pane": "tiles"' in html and "Test tiles" in html
+    # Its pane lies above the vector basemap's (250) and below Leaflet's overlay pane (400).
+    assert re.search(r"createPane\(\s*\"tiles\"", html)
+    assert re.search(r"style\.zIndex\s*=\s*300", html)

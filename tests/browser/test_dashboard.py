@@ -96,3 +96,24 @@ def test_phone_width_has_no_sideways_scroll(page, app_server):
     open_day(page, app_server, "2022-01-07")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
+
+
+def _boxes(page):
+    frame_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    panel_box = page.get_by_text("Figures as of this day").bounding_box()
+    return frame_box, panel_box
+
+
+def test_wide_screen_puts_the_panel_beside_the_map(page, app_server):
+    open_day(page, app_server, "2022-01-07")
+    frame_box, panel_box = _boxes(page)
+    assert panel_box["x"] >= frame_box["x"] + frame_box["width"]
+    assert panel_box["y"] < frame_box["y"] + frame_box["height"]
+
+
+@pytest.mark.viewport(390, 844)
+def test_narrow_screen_puts_the_panel_below_the_map(page, app_server):
+    open_day(page, app_server, "2022-01-07")
+    frame_box, panel_box = _boxes(page)
+    assert panel_box["y"] >= frame_box["y"] + frame_box["height"]
+    assert frame_box["width"] <= 390
