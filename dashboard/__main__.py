@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .scenario import load_scenario
@@ -40,6 +41,36 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _near(args: argparse.Namespace) -> int:
+    from . import gazetteer, travel
+    from .geocode import geocoder_from_setting
+
+    scenario = load_scenario(args.data)
+    try:
+        day = parse_day(scenario, args.day)
+    except DayOutOfRange as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.radius_km > 0:
+        print("error: --radius-km must be a positive number of kilometres", file=sys.stderr)
+        return 2
+    try:
+        geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    found = travel.resolve(args.place, gazetteer.build(scenario), geocoder)
+    if found.notice:
+        print(f"note: {found.notice}", file=sys.stderr)
+    if found.best is None:
+        print(f"error: {found.error}", file=sys.stderr)
+        return 2
+    rep = travel.report(found.best, as_of(scenario, day), scenario, args.radius_km)
+    json.dump(travel.report_json(rep), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard",
                                      description="Kazakhstan January 2022 crisis map: tools")
@@ -54,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("day", help="YYYY-MM-DD")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
     p.set_defaults(func=_snapshot)
+
+    p = sub.add_parser("near", help="dangers, airports and curfew near a place on a day (JSON)")
+    p.add_argument("place", help='a place name, or "lat, lon"')
+    p.add_argument("--day", required=True, help="YYYY-MM-DD")
+    p.add_argument("--radius-km", type=float, default=25.0,
+                   help="list the dangers within this distance (default 25)")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
+                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+    p.set_defaults(func=_near)
     return parser
 
 

@@ -19,7 +19,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .scenario import Place, Scenario, Status
-from .timeline import RESTRICTION_LABELS, DayState
+from .timeline import RESTRICTION_LABELS, UNREST_CATEGORIES, DayState
 
 # Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
@@ -49,11 +49,6 @@ EVENT_COLOURS = {
     "advisory": "#7f8c8d",
     "political": "#7f8c8d",
 }
-# Event categories drawn on the map as "protests and clashes of the day".
-UNREST_CATEGORIES = frozenset(
-    {"protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
-     "security_operation", "arrest"}
-)
 AVOID_COLOUR = "#d7301f"
 CHECKPOINT_COLOUR = "#253494"
 GUARD_COLOUR = "#6a3d9a"
@@ -78,8 +73,12 @@ LAYER_KEYS = tuple(layer.key for layer in LAYERS)
 
 
 def esc(text: object) -> str:
-    """Escape text from the data for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
+    """Escape text from the data for HTML text and attribute values.
+
+    Braces become character references too: folium reads each rendered script again as a
+    Jinja template, and the HTML built here (tooltips, popups, labels) ends up in scripts.
+    """
+    return html.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def day_label(day: date) -> str:
@@ -88,9 +87,11 @@ def day_label(day: date) -> str:
 
 
 def script_json(data: object) -> str:
-    """JSON that is safe inside an inline <script>: no '</' can close the tag."""
+    """JSON that is safe inside an inline <script>: no '</' can close the tag, and no Jinja
+    delimiter survives for folium's second template pass to evaluate."""
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+            .replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            .replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023"))
 
 
 # --------------------------------------------------------------------------- popups
@@ -217,6 +218,22 @@ class StaticBasemap(MacroElement):
         self.url = url
 
 
+class FitView(MacroElement):
+    """Fits the map to the scenario's view at once, without an animation that would swallow
+    the viewer's first zoom or a place search arriving while it runs."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, view):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = [[view[0], view[1]], [view[2], view[3]]]
+
+
 class OfflineMap(folium.Map):
     """A folium Map whose only assets are Leaflet's, served by the app itself."""
 
@@ -226,6 +243,8 @@ class OfflineMap(folium.Map):
 
 MAP_CSS = """
 <style>
+.kz-picking,.kz-picking .leaflet-interactive{cursor:crosshair!important}
+.kz-picking .leaflet-interactive{pointer-events:none!important}
 .kzpop{font:13px/1.35 system-ui,sans-serif;max-width:320px}
 .kzpop b{font-size:14px}.kzpop div{margin-top:3px}
 .kzpop .src-h{margin-top:6px;font-weight:600;font-size:12px;color:#444}
@@ -312,7 +331,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
                    tiles=None, control_scale=True, prefer_canvas=False,
                    min_zoom=3, max_zoom=17, zoom_snap=0.25)
     if scenario.meta.view is not None:
-        m.fit_bounds([list(scenario.meta.view[:2]), list(scenario.meta.view[2:])])
+        m.add_child(FitView(scenario.meta.view))
     m.get_root().header.add_child(Element(MAP_CSS), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
@@ -516,3 +535,102 @@ def day_layers(state: DayState, scenario: Scenario,
         group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key))
         groups.append(group)
     return groups
+
+
+# --------------------------------------------------------------------------- traveller
+
+TRAVELLER_COLOUR = "#0b6e99"
+TRAVELLER_LINES = 5
+
+
+class FocusOnce(MacroElement):
+    """Moves the map to a place the first time that place is shown, never again after: the
+    viewer's own pan and zoom win on every later slider step."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var group = {{ this._parent.get_name() }};
+          var map = group._map || window.map_div;
+          var key = {{ this.key_json }};
+          if (!map || window.__kzFocus === key) { return; }
+          window.__kzFocus = key;
+          var go = function () {
+            map.setView([{{ this.lat }}, {{ this.lon }}],
+                        Math.max(map.getZoom(), {{ this.zoom }}), {animate: false});
+          };
+          // Leaflet ignores a new view while a zoom animation runs: wait for its end.
+          if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, lat: float, lon: float, zoom: int = 11):
+        super().__init__()
+        self._name = "FocusOnce"
+        self.key_json = script_json(key)
+        self.lat, self.lon, self.zoom = float(lat), float(lon), int(zoom)
+
+
+def traveller_features(rep) -> list[dict]:
+    """The traveller's place as a point and lines to the nearest active dangers."""
+    place = rep.place
+    here = [round(place.lon, 6), round(place.lat, 6)]
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": here},
+                 "properties": {"id": "traveller-place", "px": 9,
+                                "tooltip": f"Chosen place: {esc(place.name)}",
+                                "popup": (f"<div class='kzpop'><b>{esc(place.name)}</b>"
+                                          f"<div>{esc(rep.verdict)}</div></div>"),
+                                "style": {"color": "#ffffff", "weight": 3,
+                                          "fillColor": TRAVELLER_COLOUR, "fillOpacity": 1}}}]
+    for danger in rep.dangers[:TRAVELLER_LINES]:
+        words = ("inside its area" if danger.inside else
+                 f"{danger.distance_km:.1f} km {danger.direction}")
+        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [
+            here, [round(danger.lon, 6), round(danger.lat, 6)]]},
+            "properties": {"id": f"line-{danger.id}", "tooltip":
+                           f"{esc(danger.name)}: {esc(danger.kind)}, {esc(words)}",
+                           "style": {"color": TRAVELLER_COLOUR, "weight": 2,
+                                     "dashArray": "6 4", "opacity": 0.9}}})
+    return features
+
+
+def traveller_layer(rep) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Traveller")
+    group.add_child(GeoJsonLayer(traveller_features(rep), "traveller"))
+    group.add_child(FocusOnce(rep.place.key, rep.place.lat, rep.place.lon))
+    return group
+
+
+class ClickMode(MacroElement):
+    """Whether a click on the map is sent back to the app (to choose a traveller's place).
+
+    streamlit-folium reads the objects it returns from the frame's ``__GLOBAL_DATA__``, fixed
+    when the map first mounts; switching it here, with the day's content, turns picking on and
+    off without remounting the map (so the viewer's zoom stays). Off, a click only opens popups.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var data = window.__GLOBAL_DATA__;
+          if (data) { data.returned_objects = {{ this.returned|tojson }}; }
+          var map = {{ this._parent.get_name() }}._map || window.map_div;
+          // Picking: every click reaches the map itself, none opens a feature's popup.
+          if (map) { L.DomUtil[{{ this.pick|tojson }} ? 'addClass' : 'removeClass'](
+            map.getContainer(), 'kz-picking'); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, pick: bool):
+        super().__init__()
+        self._name = "ClickMode"
+        self.returned = ["last_clicked"] if pick else []
+        self.pick = bool(pick)
+
+
+def click_mode_layer(pick: bool) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Click mode", control=False)
+    group.add_child(ClickMode(pick))
+    return group

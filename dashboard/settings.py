@@ -22,6 +22,7 @@ class Settings:
     online_tiles: bool
     tile_url: str = OSM_TILES
     tile_attribution: str = OSM_ATTRIBUTION
+    geocoder: str = ""  # a Nominatim URL, "off", or "" for the public Nominatim
 
 
 def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
@@ -31,6 +32,7 @@ def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     parser.add_argument("--online-tiles", action="store_true")
     parser.add_argument("--tile-url")
     parser.add_argument("--tile-attribution")
+    parser.add_argument("--geocoder")
     args, _ = parser.parse_known_args(list(argv))
     data = args.data or environ.get("DASHBOARD_DATA") or str(DEFAULT_DATA_DIR)
     tiles = args.online_tiles or environ.get("DASHBOARD_TILES", "").lower() in ("1", "online")
@@ -40,7 +42,8 @@ def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     else:
         attribution = (args.tile_attribution or environ.get("DASHBOARD_TILE_ATTRIBUTION")
                        or f"Tiles: {urlsplit(url).hostname or url}")
-    return Settings(Path(data).expanduser(), tiles, url, attribution)
+    geocoder = args.geocoder or environ.get("DASHBOARD_GEOCODER") or ""
+    return Settings(Path(data).expanduser(), tiles, url, attribution, geocoder)
 
 
 def current_settings() -> Settings:

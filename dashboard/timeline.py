@@ -23,7 +23,12 @@ from .scenario import (
 
 # Which status kind is a place's headline status, by the kind of place.
 PRIMARY_STATUS = {"airport": "airport", "checkpoint": "checkpoint", "strategic_site": "guard"}
-# Status kinds that make a place an active danger on the day (for travellers and the map).
+# Event categories that are "protests and clashes of the day": on the map, and active dangers
+# for travellers.
+UNREST_CATEGORIES = frozenset(
+    {"protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
+     "security_operation", "arrest"}
+)
 METRIC_LABELS = {
     "deaths": "Deaths",
     "security_deaths": "Security personnel killed",

@@ -8,9 +8,20 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from . import daypanel
+from . import daypanel, gazetteer, travel, travelpanel
 from .assets import ensure_leaflet, write_basemap
-from .mapview import LAYER_KEYS, LAYERS, TileSource, base_map, day_label, day_layers
+from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
+from .geocode import geocoder_from_setting
+from .mapview import (
+    LAYER_KEYS,
+    LAYERS,
+    TileSource,
+    base_map,
+    click_mode_layer,
+    day_label,
+    day_layers,
+    traveller_layer,
+)
 from .scenario import Scenario, load_scenario
 from .settings import Settings
 from .timeline import DayState, as_of
@@ -37,10 +48,24 @@ def _basemap_url(data_dir: str, signature: tuple) -> str:
     return write_basemap(_load(data_dir, signature))
 
 
+@st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=4)
+def _gazetteer(data_dir: str, signature: tuple) -> gazetteer.Gazetteer:
+    return gazetteer.build(_load(data_dir, signature))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geocoder(setting: str):
+    """One per server, so its rate limit and cache are shared by every viewer."""
+    try:
+        return geocoder_from_setting(setting), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
 def page_setup() -> None:
     st.set_page_config(page_title="Kazakhstan, January 2022 — crisis map", page_icon="🗺️",
-                       layout="wide", initial_sidebar_state="expanded")
-    st.html(daypanel.PANEL_CSS)
+                       layout="wide", initial_sidebar_state="auto")
+    st.html(daypanel.PANEL_CSS + travelpanel.TRAVEL_CSS)
 
 
 def scenario(settings: Settings) -> tuple[Scenario, str]:
@@ -116,10 +141,81 @@ def headline(state: DayState, loaded: Scenario) -> None:
 
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
-              tiles: TileSource | None) -> None:
-    st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
-              feature_group_to_add=day_layers(state, loaded, layers), height=620,
-              use_container_width=True, returned_objects=[])
+              tiles: TileSource | None, rep: travel.TravelReport | None,
+              pick: bool) -> dict | None:
+    groups = day_layers(state, loaded, layers)
+    if rep is not None:
+        groups.append(traveller_layer(rep))
+    groups.append(click_mode_layer(pick))
+    return st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
+                     feature_group_to_add=groups, height=620, use_container_width=True,
+                     returned_objects=[])
+
+
+def _take_map_click(returned: dict | None) -> None:
+    """A click on the map (in pick mode) becomes the searched place on the next run."""
+    click = (returned or {}).get("last_clicked")
+    if not click:
+        return
+    text = f"{click['lat']:.5f}, {click['lng']:.5f}"
+    if st.session_state.get("_last_click") != text:
+        st.session_state["_last_click"] = text
+        st.session_state["_find_pending"] = text
+        st.rerun()
+
+
+def traveller_search(settings: Settings, loaded: Scenario, state: DayState
+                     ) -> tuple[travel.TravelReport | None, bool]:
+    """The search row and the verdict, full width above the map, in one container: what it
+    shows varies, but the map after it keeps its place in the page, so it is never remounted."""
+    with st.container():
+        return _traveller_search(settings, loaded, state)
+
+
+def _traveller_search(settings: Settings, loaded: Scenario, state: DayState
+                      ) -> tuple[travel.TravelReport | None, bool]:
+    if "_find_pending" in st.session_state:
+        st.session_state["find"] = st.session_state.pop("_find_pending")
+    query_col, pick_col = st.columns([5, 2], vertical_alignment="bottom")
+    query = query_col.text_input(
+        "Find a place", key="find",
+        placeholder="Street, square, airport, city, or 43.238, 76.945",
+        help="Searches the scenario's places and Kazakhstan's settlements offline; asks the "
+             "online geocoder too when the internet is there. Press Enter to search.")
+    pick = pick_col.toggle("Pick on the map", key="pick",
+                           help="Then click the map to choose a place.")
+    if not query.strip():
+        return None, pick
+    signature = _signature(settings.data_dir)
+    cached = st.session_state.get("_resolved")
+    if cached is None or cached[0] != (query, signature):
+        geocoder, problem = _geocoder(settings.geocoder)
+        found = travel.resolve(query, _gazetteer(str(settings.data_dir), signature), geocoder)
+        if problem:
+            found = travel.Resolution(found.candidates, f"{found.notice} ({problem})",
+                                      found.error)
+        st.session_state["_resolved"] = ((query, signature), found)
+    else:
+        found = cached[1]
+    notice = travelpanel.notice_html(found)
+    if notice:
+        st.html(notice)
+    if found.best is None:
+        return None, pick
+    chosen = found.best
+    if len(found.candidates) > 1:
+        options = list(found.candidates)
+        chosen = st.selectbox(
+            "Matches", options, key=f"match-{query}",
+            format_func=lambda r: f"{r.name} — {r.detail or r.matched_by}")
+    rep = travel.report(chosen, state, loaded)
+    st.html(travelpanel.verdict_html(rep))
+    return rep, pick
+
+
+def traveller_panel(rep: travel.TravelReport, loaded: Scenario) -> None:
+    with st.expander(f"For a traveller at {rep.place.name}", expanded=True):
+        st.html(travelpanel.details_html(rep, loaded))
 
 
 def day_panel(state: DayState, loaded: Scenario) -> None:
@@ -139,6 +235,7 @@ def sidebar_about(loaded: Scenario) -> None:
                     f"{len(loaded.sources)} sources. Every item cites its sources; approximate "
                     "places are drawn as areas, never as pins. Times are local (UTC"
                     f"{loaded.meta.utc_offset}).")
+        st.caption(f"{gazetteer.GEONAMES_ATTRIBUTION}. {GEOCODER_ATTRIBUTION}.")
 
 
 def run(settings: Settings) -> None:
@@ -152,8 +249,14 @@ def run(settings: Settings) -> None:
     day = day_selector(loaded)
     state = as_of(loaded, day)
     headline(state, loaded)
+    rep, pick = traveller_search(settings, loaded, state)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        map_panel(state, loaded, basemap_url, layers, tiles)
+        returned = map_panel(state, loaded, basemap_url, layers, tiles, rep, pick)
     with panel_col:
+        with st.container():
+            if rep is not None:
+                traveller_panel(rep, loaded)
         day_panel(state, loaded)
+    if pick:
+        _take_map_click(returned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import pytest
 from dashboard.scenario import DEFAULT_DATA_DIR, load_scenario
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
+
+# No test reaches the internet: the online geocoder is off unless a test points it at a local
+# stand-in (the app and `streamlit run` subprocesses inherit this).
+os.environ["DASHBOARD_GEOCODER"] = "off"
 
 
 @pytest.fixture(scope="session")

@@ -125,3 +125,65 @@ def test_tile_source_settings():
     named = settings_from([], {"DASHBOARD_TILE_URL": "http://t.example/{z}/{x}/{y}.png",
                                "DASHBOARD_TILE_ATTRIBUTION": "Example tiles"})
     assert named.tile_attribution == "Example tiles"
+
+
+# --------------------------------------------------------------------------- traveller search
+
+
+def search(at: AppTest, text: str) -> AppTest:
+    return at.text_input(key="find").input(text).run()
+
+
+def test_search_shows_the_verdict_of_the_day(scenario):
+    from dashboard import gazetteer, travel
+
+    at = search(run_app({"day": "2022-01-07"}), "Abay Avenue")
+    assert not at.exception
+    html = page_html(at)
+    found = travel.resolve("Abay Avenue", gazetteer.build(scenario))
+    rep = travel.report(found.best, as_of(scenario, date(2022, 1, 7)), scenario)
+    assert "data-level='danger'" in html
+    assert travel_text(rep.verdict) in html
+    assert "data-airport='airport-ala'" in html and "23:00-07:00" in html
+    assert "The online geocoder is switched off." in html
+    # The verdict follows the slider: on 3 January the street is no avoid-zone yet.
+    at.session_state["day"] = date(2022, 1, 3)
+    at.run()
+    assert "data-danger='abay-avenue-almaty'" not in page_html(at)
+
+
+def travel_text(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def test_several_matches_offer_a_choice():
+    at = search(run_app({"day": "2022-01-07"}), "Astana")
+    choice = at.selectbox(key="match-Astana")
+    assert choice.options[0].startswith("Nur-Sultan")
+    choice.select_index(1).run()
+    assert "Astana Square, Almaty" in page_html(at)
+
+
+def test_unknown_place_and_hostile_text_are_answered_plainly():
+    at = search(run_app(), "<script>alert(1)</script>")
+    assert not at.exception
+    html = page_html(at)
+    assert "No place called" in html and "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_search_through_a_local_geocoder_stand_in(monkeypatch):
+    from tests.nominatim_standin import NominatimStandIn, place
+
+    with NominatimStandIn() as standin:
+        standin.results = [place("Dostyk Avenue, Almaty", "43.2369", "76.9572")]
+        monkeypatch.setenv("DASHBOARD_GEOCODER", standin.url)
+        at = search(run_app({"day": "2022-01-07"}), "Dostyk Avenue")
+        assert not at.exception
+        assert "found by geocoder" in page_html(at)
+        standin.mode = "http500"
+        at = search(at, "Zheltoksan")
+        assert "HTTP 500" in page_html(at)
+        assert "Zheltoksan Street, Almaty" in page_html(at)

@@ -147,3 +147,18 @@ def test_online_tiles_sit_between_basemap_and_day_layers(scenario):
     # Its pane lies above the vector basemap's (250) and below Leaflet's overlay pane (400).
     assert re.search(r"createPane\(\s*\"tiles\"", html)
     assert re.search(r"style\.zIndex\s*=\s*300", html)
+
+
+def test_template_syntax_in_data_is_never_evaluated(bundled_copy):
+    """folium renders every script through Jinja a second time: data must not reach it."""
+    rows = bundled_copy.rows("places.csv")
+    index = next(i for i, row in enumerate(rows) if row["id"] == "almaty")
+    bundled_copy.set("places.csv", index, name="kz{{ 6 * 7 }}name{% if 1 %}x{% endif %}")
+    loaded = bundled_copy.load()
+    assert loaded.places["almaty"].name.startswith("kz{{")
+    m = base_map(loaded, "/b.json")
+    for group in day_layers(as_of(loaded, date(2022, 1, 7)), loaded):
+        group.add_to(m)
+    html = m.get_root().render()
+    assert "6 * 7" in html  # left as text
+    assert "kz42name" not in html and "namex" not in html

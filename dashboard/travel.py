@@ -1,0 +1,336 @@
+"""For a traveller: resolve a place, then the day's active dangers near it, the airports, the
+curfew and state of emergency there, and the sources' advice. Pure: no Streamlit, no folium.
+
+Distances are geodesic (WGS84). A danger whose location is approximate is an area (a circle of
+its uncertainty radius); the distance to it is to the edge of that area, 0 when inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .gazetteer import Gazetteer, parse_coordinates
+from .geo import compass, distance_bearing, region_at
+from .scenario import Scenario
+from .timeline import UNREST_CATEGORIES, DayState, area_names
+
+DEFAULT_RADIUS_KM = 25.0
+NEAR_KM = 1.0  # "within 1 km": danger
+CAUTION_KM = 5.0
+LOCAL_SEARCH_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Resolved:
+    name: str
+    lat: float
+    lon: float
+    matched_by: str  # gazetteer, geocoder, coordinates, map
+    detail: str = ""  # what matched, or the place's kind
+    place_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}|{self.lat:.5f}|{self.lon:.5f}|{self.matched_by}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    candidates: tuple[Resolved, ...]
+    notice: str = ""  # e.g. the online geocoder was not reachable
+    error: str = ""  # why nothing was found
+
+    @property
+    def best(self) -> Resolved | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def resolve(query: str, gazetteer: Gazetteer, geocoder=None) -> Resolution:
+    """Coordinates typed directly, else the offline gazetteer, plus the online geocoder if any.
+
+    `geocoder` has ``search(query, limit) -> answer`` with ``hits``, ``ok`` and ``reason``
+    (see geocode.py); it may fail in any way without breaking the answer.
+    """
+    text = (query or "").strip()
+    if not text:
+        return Resolution((), error="Type a place, or coordinates as 'lat, lon'.")
+    try:
+        coords = parse_coordinates(text)
+    except ValueError as exc:
+        return Resolution((), error=f"Not a place on Earth: {exc}.")
+    if coords is not None:
+        lat, lon = coords
+        return Resolution((Resolved(f"{lat:.5f}, {lon:.5f}", lat, lon, "coordinates",
+                                    "typed coordinates"),))
+    local = [Resolved(m.entry.name, m.entry.lat, m.entry.lon, "gazetteer",
+                      _match_detail(m), m.entry.place_id)
+             for m in gazetteer.find(text, limit=LOCAL_SEARCH_LIMIT)]
+    notice = ""
+    online: list[Resolved] = []
+    if geocoder is None:
+        notice = ("Offline search: the built-in gazetteer answered alone. The online geocoder "
+                  "is switched off.")
+    else:
+        try:
+            answer = geocoder.search(text, limit=LOCAL_SEARCH_LIMIT)
+            if answer.ok:
+                online = [Resolved(h.name, h.lat, h.lon, "geocoder",
+                                   "online geocoder (OpenStreetMap Nominatim)")
+                          for h in answer.hits]
+            else:
+                notice = f"Offline search: the built-in gazetteer answered alone. {answer.reason}"
+        except Exception as exc:  # noqa: BLE001 - a geocoder must never break the page
+            notice = ("Offline search: the built-in gazetteer answered alone. The online "
+                      f"geocoder failed ({type(exc).__name__}).")
+    candidates = local + [o for o in online if not _duplicate(o, local)]
+    if not candidates:
+        return Resolution((), notice, f"No place called {text!r} was found.")
+    return Resolution(tuple(candidates), notice)
+
+
+def _match_detail(match) -> str:
+    entry = match.entry
+    kind = "settlement (GeoNames)" if entry.origin == "geonames" else entry.kind.replace("_", " ")
+    if match.how == "fuzzy":
+        return f"{kind}; the closest spelling, {match.matched!r}"
+    if match.matched == entry.name:
+        return kind
+    return f"{kind}; matched {match.matched!r}"
+
+
+def _duplicate(candidate: Resolved, others: list[Resolved]) -> bool:
+    return any(distance_bearing(candidate.lat, candidate.lon, o.lat, o.lon)[0] < 1.0
+               for o in others)
+
+
+# --------------------------------------------------------------------------- the day's report
+
+
+@dataclass(frozen=True)
+class Danger:
+    id: str  # the place id
+    name: str
+    kind: str  # avoid-zone, closed to the public, clash, protest, ..., seized site, guarded site
+    distance_km: float  # to the edge of its area; 0 when inside
+    centre_km: float
+    bearing: float
+    direction: str  # compass point
+    lat: float
+    lon: float
+    approximate: bool
+    radius_m: float
+    reason: str
+    sources: tuple[str, ...]
+
+    @property
+    def inside(self) -> bool:
+        return self.distance_km == 0.0
+
+
+@dataclass(frozen=True)
+class AirportInfo:
+    id: str
+    name: str
+    status: str  # open, limited, closed, seized, or "no report"
+    detail: str
+    distance_km: float
+    direction: str
+    flights: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    kind: str  # curfew, state_of_emergency, movement, ...
+    label: str
+    where: str
+    hours: str
+    status: str
+    detail: str
+    until: date | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TravelReport:
+    place: Resolved
+    day: date
+    radius_km: float
+    region: str  # region name, "" when outside the country's regions
+    verdict: str
+    level: str  # danger, caution, clear
+    reasons: tuple[str, ...]
+    dangers: tuple[Danger, ...]  # within the radius, nearest first
+    airports: tuple[AirportInfo, ...]  # nearest first
+    curfews: tuple[RuleInfo, ...]
+    emergency: tuple[RuleInfo, ...]
+    other_rules: tuple[RuleInfo, ...]
+    advice: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # (text, sources)
+
+
+def _danger_kind(status) -> str:
+    if status.kind == "avoid":
+        return ("site closed to the public" if status.status == "closed_to_public"
+                else "avoid-zone")
+    if status.kind == "airport":
+        return "seized site"
+    if status.kind == "guard":
+        return "guarded site"
+    return "checkpoint"
+
+
+def _measure(place, lat: float, lon: float, ring: bool = False) -> tuple[float, float, float]:
+    centre_km, bearing = distance_bearing(lat, lon, place.lat, place.lon)
+    radius_km = (place.radius_m or 0.0) / 1000.0
+    if ring:  # checkpoints around a city: the danger is the ring, not the disc
+        edge = abs(centre_km - radius_km)
+    else:
+        edge = max(0.0, centre_km - radius_km)
+    return round(edge, 3), round(centre_km, 3), bearing
+
+
+def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[Danger]:
+    """Every active danger of the day, nearest first (ties: name)."""
+    found: dict[tuple[str, str], Danger] = {}
+
+    def add(place, kind: str, reason: str, sources, ring: bool = False) -> None:
+        edge, centre, bearing = _measure(place, lat, lon, ring)
+        danger = Danger(place.id, place.name, kind, edge, centre, bearing, compass(bearing),
+                        place.lat, place.lon, place.approximate, place.radius_m or 0.0,
+                        reason, tuple(sources))
+        key = (place.id, kind)
+        if key not in found:
+            found[key] = danger
+
+    for ps in state.places:
+        for status in ps.statuses:
+            active = (status.kind == "avoid"
+                      or (status.kind == "airport" and status.status == "seized")
+                      or status.kind == "guard"
+                      or (status.kind == "checkpoint" and status.status == "active"))
+            if active:
+                kind = _danger_kind(status)
+                add(ps.place, kind, f"{kind}: {status.detail}".strip(": "),
+                    status.sources, ring=status.kind == "checkpoint")
+    for event in state.events:
+        place = scenario.places.get(event.place_id)
+        if event.category in UNREST_CATEGORIES and place is not None and place.kind != "country":
+            kind = event.category.replace("_", " ")
+            add(place, kind, f"{kind} reported this day: {event.summary}", event.sources)
+    return sorted(found.values(), key=lambda d: (d.distance_km, d.centre_km, d.name))
+
+
+def _rules(state: DayState, scenario: Scenario, region_id: str | None) -> list[RuleInfo]:
+    country = scenario.meta.country
+    out = []
+    for r in state.restrictions:
+        if country in r.area or (region_id and region_id in r.area):
+            out.append(RuleInfo(r.kind, r.kind.replace("_", " "), area_names(scenario, r.area),
+                                r.hours, r.status, r.detail, r.valid_to, r.sources))
+    # The most specific first: a region's own rule before the nationwide one.
+    out.sort(key=lambda r: (r.where == "nationwide", r.kind))
+    return out
+
+
+def _airports(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[AirportInfo]:
+    flights: dict[str, list[str]] = {}
+    for flight in state.flights:
+        words = flight.destination + (f" ({flight.operator})" if flight.operator else "")
+        flights.setdefault(flight.airport, []).append(words)
+    out = []
+    for ps in state.places:
+        if ps.place.kind != "airport":
+            continue
+        status = ps.status_of("airport")
+        km, bearing = distance_bearing(lat, lon, ps.place.lat, ps.place.lon)
+        out.append(AirportInfo(
+            ps.place.id, ps.place.name, status.status if status else "no report",
+            status.detail if status else "", round(km, 3), compass(bearing),
+            tuple(flights.get(ps.place.id, ())),
+            tuple(status.sources) if status else tuple(ps.place.sources)))
+    return sorted(out, key=lambda a: a.distance_km)
+
+
+def _verdict(dangers: list[Danger], radius_km: float) -> tuple[str, str, list[str]]:
+    if not dangers or dangers[0].distance_km > radius_km:
+        return (f"No active danger reported within {radius_km:g} km on this day.", "clear", [])
+    nearest = dangers[0]
+    reasons = [f"{d.name}: {d.kind}, {_km_words(d)}"
+               + (" (location approximate)" if d.approximate else "")
+               for d in dangers if d.distance_km <= max(CAUTION_KM, nearest.distance_km)][:6]
+    if nearest.inside:
+        if nearest.approximate:
+            return (f"Inside the area of an active {nearest.kind}: {nearest.name} (its "
+                    "location is approximate).", "danger", reasons)
+        return f"At an active {nearest.kind}: {nearest.name}.", "danger", reasons
+    if nearest.distance_km <= NEAR_KM:
+        return (f"Within 1 km of an active {nearest.kind}: {nearest.name}.", "danger", reasons)
+    if nearest.distance_km <= CAUTION_KM:
+        return (f"Within 5 km of an active {nearest.kind}: {nearest.name} "
+                f"({nearest.distance_km:.1f} km {nearest.direction}).", "caution", reasons)
+    return (f"Nearest active danger {nearest.distance_km:.1f} km {nearest.direction}: "
+            f"{nearest.name} ({nearest.kind}).", "caution", reasons)
+
+
+def _km_words(danger: Danger) -> str:
+    if danger.inside:
+        return "inside its area" if danger.approximate else "here"
+    return f"{danger.distance_km:.1f} km {danger.direction}"
+
+
+def report(place: Resolved, state: DayState, scenario: Scenario,
+           radius_km: float = DEFAULT_RADIUS_KM) -> TravelReport:
+    dangers = active_dangers(state, scenario, place.lat, place.lon)
+    verdict, level, reasons = _verdict(dangers, radius_km)
+    region = region_at(scenario, place.lat, place.lon)
+    rules = _rules(state, scenario, region["id"] if region else None)
+    applies = {scenario.meta.country} | ({region["id"]} if region else set())
+    if place.place_id:
+        applies.add(place.place_id)
+    advice = tuple((a.text, tuple(a.sources)) for a in state.advice
+                   if set(a.applies_to) & applies)
+    return TravelReport(
+        place=place, day=state.day, radius_km=radius_km,
+        region=region["name"] if region else "",
+        verdict=verdict, level=level, reasons=tuple(reasons),
+        dangers=tuple(d for d in dangers if d.distance_km <= radius_km),
+        airports=tuple(_airports(state, scenario, place.lat, place.lon)),
+        curfews=tuple(r for r in rules if r.kind == "curfew"),
+        emergency=tuple(r for r in rules if r.kind == "state_of_emergency"),
+        other_rules=tuple(r for r in rules if r.kind not in ("curfew", "state_of_emergency")),
+        advice=advice,
+    )
+
+
+def report_json(rep: TravelReport) -> dict:
+    """The `near` command's answer."""
+    return {
+        "day": rep.day.isoformat(),
+        "place": {"name": rep.place.name, "lat": rep.place.lat, "lon": rep.place.lon,
+                  "matched_by": rep.place.matched_by, "detail": rep.place.detail,
+                  "place_id": rep.place.place_id, "region": rep.region or None},
+        "radius_km": rep.radius_km,
+        "verdict": rep.verdict,
+        "level": rep.level,
+        "reasons": list(rep.reasons),
+        "dangers": [{"id": d.id, "name": d.name, "kind": d.kind,
+                     "distance_km": round(d.distance_km, 2),
+                     "centre_distance_km": round(d.centre_km, 2),
+                     "bearing": round(d.bearing, 1), "direction": d.direction,
+                     "approximate": d.approximate, "sources": list(d.sources)}
+                    for d in rep.dangers],
+        "airports": [{"id": a.id, "name": a.name, "status": a.status,
+                      "distance_km": round(a.distance_km, 2), "direction": a.direction,
+                      "flights": list(a.flights), "sources": list(a.sources)}
+                     for a in rep.airports],
+        "curfew": [_rule_json(r) for r in rep.curfews],
+        "state_of_emergency": [_rule_json(r) for r in rep.emergency],
+        "advice": [{"text": text, "sources": list(src)} for text, src in rep.advice],
+    }
+
+
+def _rule_json(rule: RuleInfo) -> dict:
+    return {"hours": rule.hours or None, "where": rule.where, "status": rule.status,
+            "detail": rule.detail, "until": rule.until.isoformat() if rule.until else None,
+            "sources": list(rule.sources)}

@@ -1,0 +1,102 @@
+"""Pure HTML of the traveller's answer: the verdict, the dangers near, the airports, the curfew,
+the state of emergency and the sources' advice. Every text from the data or the search is
+escaped."""
+
+from __future__ import annotations
+
+from .mapview import esc
+from .scenario import Scenario
+from .travel import Resolution, TravelReport
+
+LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "clear": "kz-ok"}
+AIRPORT_WORDS = {"open": "open", "limited": "limited flights", "closed": "closed",
+                 "seized": "seized", "no report": "no report for this day"}
+
+
+def _sources(scenario: Scenario, ids) -> str:
+    names = [scenario.sources[s].publisher for s in ids if s in scenario.sources]
+    return esc(", ".join(dict.fromkeys(names)))
+
+
+def notice_html(found: Resolution) -> str:
+    parts = []
+    if found.notice:
+        parts.append(f"<div class='kz-muted' data-testid='kz-search-notice'>"
+                     f"{esc(found.notice)}</div>")
+    if found.error:
+        parts.append(f"<div class='kz-travel-error' data-testid='kz-search-error'>"
+                     f"{esc(found.error)}</div>")
+    return "".join(parts)
+
+
+def verdict_html(rep: TravelReport) -> str:
+    place = rep.place
+    where = f"{esc(place.name)}" + (f" · {esc(rep.region)}" if rep.region else "")
+    curfew = "; ".join(f"{esc(c.hours)} ({esc(c.where)})" for c in rep.curfews if c.hours)
+    return (
+        f"<div class='kz-verdict {LEVEL_CLASS[rep.level]}' data-testid='kz-verdict' "
+        f"data-level='{rep.level}'>"
+        f"<div class='kz-verdict-place'>{where} <span class='kz-muted'>"
+        f"({esc(place.lat)}, {esc(place.lon)}; found by {esc(place.matched_by)}"
+        f"{': ' + esc(place.detail) if place.detail else ''})</span></div>"
+        f"<div class='kz-verdict-text'>{esc(rep.verdict)}</div>"
+        + (f"<div class='kz-verdict-curfew'>Curfew: {curfew} local time</div>" if curfew else "")
+        + "</div>")
+
+
+def details_html(rep: TravelReport, scenario: Scenario) -> str:
+    out = []
+    if rep.dangers:
+        rows = "".join(
+            f"<li data-danger='{esc(d.id)}'><b>{esc(d.name)}</b>: {esc(d.kind)}, "
+            + ("inside its area" if d.inside and d.approximate else "here" if d.inside
+               else f"{d.distance_km:.1f} km {esc(d.direction)}")
+            + (" <span class='kz-muted'>(location approximate)</span>" if d.approximate else "")
+            + f" <span class='kz-muted'>— {_sources(scenario, d.sources)}</span></li>"
+            for d in rep.dangers[:12])
+        more = (f"<div class='kz-muted'>and {len(rep.dangers) - 12} more</div>"
+                if len(rep.dangers) > 12 else "")
+        out.append(f"<div class='kz-th'>Active dangers within {rep.radius_km:g} km</div>"
+                   f"<ul class='kz-travel-list'>{rows}</ul>{more}")
+    airports = "".join(
+        f"<li data-airport='{esc(a.id)}' data-status='{esc(a.status)}'><b>{esc(a.name)}</b>: "
+        f"{esc(AIRPORT_WORDS.get(a.status, a.status))}, {a.distance_km:.0f} km "
+        f"{esc(a.direction)}"
+        + (f"<div class='kz-muted'>Flights: {esc('; '.join(a.flights))}</div>" if a.flights
+           else "")
+        + "</li>"
+        for a in rep.airports)
+    out.append(f"<div class='kz-th'>Airports this day</div><ul class='kz-travel-list'>"
+               f"{airports}</ul>")
+    rules = [*rep.curfews, *rep.emergency]
+    if rules:
+        items = "".join(
+            f"<li><b>{esc(r.label.capitalize())}</b> ({esc(r.where)}): "
+            + (f"{esc(r.hours)} local time. " if r.hours else "")
+            + f"{esc(r.detail)} <span class='kz-muted'>— {_sources(scenario, r.sources)}"
+            "</span></li>" for r in rules)
+        out.append(f"<div class='kz-th'>Curfew and state of emergency here</div>"
+                   f"<ul class='kz-travel-list'>{items}</ul>")
+    else:
+        out.append("<div class='kz-th'>Curfew and state of emergency here</div>"
+                   "<div class='kz-muted'>None in force here this day.</div>")
+    if rep.advice:
+        items = "".join(f"<li>“{esc(text)}” <span class='kz-muted'>— "
+                        f"{_sources(scenario, src)}</span></li>" for text, src in rep.advice)
+        out.append(f"<div class='kz-th'>What the sources advise</div>"
+                   f"<ul class='kz-travel-list'>{items}</ul>")
+    return f"<div class='kz-travel' data-testid='kz-travel'>{''.join(out)}</div>"
+
+
+TRAVEL_CSS = """
+<style>
+.kz-verdict{border-radius:8px;padding:8px 10px;margin:.2rem 0 .5rem;border:1px solid #ddd}
+.kz-verdict-place{font-size:.85rem;font-weight:600;overflow-wrap:anywhere}
+.kz-verdict-text{font-size:1.05rem;font-weight:700;margin-top:2px}
+.kz-verdict-curfew{font-size:.85rem;margin-top:2px}
+.kz-travel-error{color:#b2182b;font-weight:600;font-size:.9rem}
+.kz-th{font-weight:700;font-size:.9rem;margin-top:.5rem}
+.kz-travel-list{padding-left:1.1rem;margin:.15rem 0}
+.kz-travel-list li{font-size:.86rem;margin:.12rem 0;overflow-wrap:anywhere}
+</style>
+"""

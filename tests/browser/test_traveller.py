@@ -1,0 +1,86 @@
+"""A traveller types a place: the verdict, the lines to the nearest dangers on the map, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import external_requests, map_frame, wait_for_app
+
+TRAVELLER = """() => { const out = {points: 0, lines: 0, ids: []};
+  map_div.eachLayer(l => { if (l.options && l.options.kzLayer === 'traveller') {
+    out.ids.push(l.options.kzId);
+    if (l.getLatLngs) out.lines++; else out.points++; } });
+  return out; }"""
+
+
+def find(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Find a place")
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def open_day(page, server, day="2022-01-07"):
+    page.goto(f"{server.url}/?day={day}")
+    wait_for_app(page)
+    return map_frame(page)
+
+
+def _check_search(page, app_server):
+    frame = open_day(page, app_server)
+    find(page, "Abay Avenue")
+    verdict = page.get_by_test_id("kz-verdict")
+    assert verdict.get_attribute("data-level") == "danger"
+    assert "avoid-zone" in verdict.inner_text()
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'traveller') n++; }); return n > 1; }")
+    drawn = frame.evaluate(TRAVELLER)
+    assert drawn["points"] == 1 and 1 <= drawn["lines"] <= 5
+    assert "line-abay-avenue-almaty" in drawn["ids"]
+    # The map went to the place once: zoomed in on Almaty.
+    assert frame.evaluate("() => map_div.getZoom()") >= 11
+    centre = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert centre == pytest.approx([43.238, 76.924], abs=0.02)
+    assert external_requests(page) == []
+    return frame
+
+
+def test_search_draws_the_verdict_and_lines(page, app_server):
+    frame = _check_search(page, app_server)
+    # A step keeps the traveller's place and its lines, and does not move the map again.
+    frame.evaluate("() => map_div.setView([43.3, 77.0], 10, {animate: false})")
+    page.get_by_role("button", name="Next ▶").click()
+    wait_for_app(page)
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'traveller') n++; }); return n > 0; }")
+    assert frame.evaluate("() => map_div.getZoom()") == 10
+    assert "Sat 8 Jan 2022" in page.locator(".kz-headline").inner_text()
+
+
+@pytest.mark.viewport(390, 844)
+def test_search_on_a_phone_fits_without_sideways_scroll(page, app_server):
+    _check_search(page, app_server)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    for testid in ("kz-verdict",):
+        box = page.get_by_test_id(testid).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_a_click_on_the_map_chooses_the_place(page, app_server):
+    frame = open_day(page, app_server, "2022-01-05")
+    frame.evaluate("() => { window.__kz_marker = 'kept'; }")
+    page.get_by_text("Pick on the map").click()
+    wait_for_app(page)
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.__kz_marker") == "kept"  # picking did not remount it
+    # Centre the map on Zhanaozen and click the middle of the map.
+    frame.evaluate("() => map_div.setView([43.34, 52.86], 9, {animate: false})")
+    size = frame.evaluate("() => [map_div.getSize().x, map_div.getSize().y]")
+    frame.locator(".leaflet-container").click(position={"x": size[0] / 2, "y": size[1] / 2})
+    page.get_by_test_id("kz-verdict").wait_for()
+    wait_for_app(page)
+    text = page.get_by_test_id("kz-verdict").inner_text()
+    assert "found by coordinates" in text and "Mangystau" in text
+    typed = page.get_by_role("textbox", name="Find a place").input_value()
+    lat, lon = (float(v) for v in typed.split(","))
+    assert (lat, lon) == pytest.approx((43.34, 52.86), abs=0.2)
