@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from . import exportcli
 from .scenario import load_scenario
 from .snapshot import snapshot
 from .timeline import DayOutOfRange, as_of, parse_day
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
                    "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
     p.set_defaults(func=_near)
+
+    exportcli.register(sub)
     return parser
 
 

@@ -10,6 +10,8 @@ from streamlit_folium import st_folium
 
 from . import daypanel, gazetteer, travel, travelpanel
 from .assets import ensure_leaflet, write_basemap
+from .brief import day_brief
+from .export import day_csv, day_geojson_text, day_html
 from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
 from .geocode import geocoder_from_setting
 from .mapview import (
@@ -229,6 +231,24 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
         st.html(daypanel.advice_html(state, loaded))
 
 
+def downloads(state: DayState, loaded: Scenario) -> None:
+    """The day for slides and notes; each file is built only when its button is pressed."""
+    stem = f"kazakhstan-{state.day.isoformat()}"
+    with st.sidebar.expander("Download this day"):
+        st.download_button("Offline map (HTML)", key="dl_html", on_click="ignore",
+                           data=lambda: day_html(state, loaded).encode("utf-8"),
+                           file_name=f"{stem}.html", mime="text/html")
+        st.download_button("Places and events (GeoJSON)", key="dl_geojson", on_click="ignore",
+                           data=lambda: day_geojson_text(state, loaded).encode("utf-8"),
+                           file_name=f"{stem}.geojson", mime="application/geo+json")
+        st.download_button("Places and events (CSV)", key="dl_csv", on_click="ignore",
+                           data=lambda: day_csv(state, loaded).encode("utf-8"),
+                           file_name=f"{stem}.csv", mime="text/csv")
+        st.download_button("One-page brief (Markdown)", key="dl_brief", on_click="ignore",
+                           data=lambda: day_brief(state, loaded).encode("utf-8"),
+                           file_name=f"{stem}.md", mime="text/markdown")
+
+
 def sidebar_about(loaded: Scenario) -> None:
     with st.sidebar.expander("About the data"):
         st.markdown(f"{len(loaded.places)} places, {len(loaded.events)} events and "
@@ -248,6 +268,7 @@ def run(settings: Settings) -> None:
     sidebar_about(loaded)
     day = day_selector(loaded)
     state = as_of(loaded, day)
+    downloads(state, loaded)
     headline(state, loaded)
     rep, pick = traveller_search(settings, loaded, state)
     map_col, panel_col = st.columns([3, 2], gap="medium")

@@ -187,3 +187,11 @@ def test_search_through_a_local_geocoder_stand_in(monkeypatch):
         at = search(at, "Zheltoksan")
         assert "HTTP 500" in page_html(at)
         assert "Zheltoksan Street, Almaty" in page_html(at)
+
+
+def test_the_day_can_be_downloaded():
+    at = run_app({"day": "2022-01-07"})
+    buttons = at.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert labels == ["Offline map (HTML)", "Places and events (GeoJSON)",
+                      "Places and events (CSV)", "One-page brief (Markdown)"]

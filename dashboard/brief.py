@@ -1,0 +1,149 @@
+"""A day on one page of Markdown: headline, national status, figures, changes, events, sources.
+
+Every text from the data is escaped (``md``) so that it reads as text in any Markdown viewer:
+it cannot open a link, an image, raw HTML, emphasis or a table cell.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from .daypanel import PANEL_METRICS, badges
+from .export import web_url
+from .scenario import Scenario
+from .timeline import DayState, format_figure
+
+# Characters that open emphasis, code, links, images, raw HTML, entities or table cells. Data
+# text never starts a line (newlines are folded), so block markers (# - + 1.) stay as they are.
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>|~&])")
+# Bare web addresses that GitHub-flavoured Markdown would turn into links.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)://|\b(www)\.")
+
+
+def md(text: object) -> str:
+    """Data text made inert in Markdown: one line, every active character backslash-escaped."""
+    one_line = " ".join(str(text).split())
+    escaped = _MD_ACTIVE.sub(r"\\\1", one_line)
+    return _AUTOLINK.sub(lambda m: f"{m.group(1)}\\://" if m.group(1) else f"{m.group(2)}\\.",
+                         escaped)
+
+
+def _day(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _cited(state: DayState) -> list[str]:
+    """Source ids in the order the brief cites them."""
+    ids: list[str] = []
+    if state.headline:
+        ids.extend(state.headline.sources)
+    for r in state.restrictions:
+        ids.extend(r.sources)
+    for fs in state.figures.values():
+        ids.extend(fs.figure.sources)
+        for f in fs.also_reported:
+            ids.extend(f.sources)
+    for c in state.changes:
+        ids.extend(c.sources)
+    for e in state.events:
+        ids.extend(e.sources)
+    return list(dict.fromkeys(ids))
+
+
+def _refs(numbers: dict[str, int], ids) -> str:
+    refs = [f"S{numbers[s]}" for s in dict.fromkeys(ids) if s in numbers]
+    return f" \\[{', '.join(refs)}\\]" if refs else ""
+
+
+def _status_section(state: DayState, scenario: Scenario, numbers: dict[str, int]) -> list[str]:
+    kinds = {"internet": "internet", "banks": "banks", "soe": "state_of_emergency",
+             "curfew": "curfew", "alert": "terror_alert"}
+    lines = ["## National status", ""]
+    for badge in badges(state, scenario):
+        kind = kinds.get(badge.key, badge.key)
+        ids = [s for r in state.restriction(kind) for s in r.sources]
+        detail = f" — {md(badge.detail)}" if badge.detail else ""
+        lines.append(f"- **{md(badge.label)}:** {md(badge.value)}{detail}{_refs(numbers, ids)}")
+    return lines
+
+
+def _figures_section(state: DayState, numbers: dict[str, int]) -> list[str]:
+    lines = ["## Figures as of this day", ""]
+    order = [m for m in PANEL_METRICS if m in state.figures]
+    order += sorted(m for m in state.figures if m not in PANEL_METRICS)
+    if not order:
+        return [*lines, "No figures reported yet."]
+    for metric in order:
+        fs = state.figures[metric]
+        fig = fs.figure
+        also = "; ".join(f"{md(format_figure(f))} (reported {f.reported_on.isoformat()})"
+                         f"{_refs(numbers, f.sources)}" for f in fs.also_reported)
+        lines.append(
+            f"- **{md(fs.label)}:** {md(format_figure(fig))}, reported on "
+            f"{fig.reported_on.isoformat()} ({md(fig.scope)})"
+            f"{_refs(numbers, fig.sources)}"
+            + (f". Also reported: {also}" if also else ""))
+    return lines
+
+
+def _changes_section(state: DayState, numbers: dict[str, int]) -> list[str]:
+    before = state.day - timedelta(days=1)
+    lines = [f"## What changed since {_day(before)}", ""]
+    if not state.changes:
+        return [*lines, "No change since the day before."]
+    lines += [f"- {md(c.text)}{_refs(numbers, c.sources)}" for c in state.changes]
+    return lines
+
+
+def _events_section(state: DayState, scenario: Scenario, numbers: dict[str, int]) -> list[str]:
+    lines = [f"## Events ({len(state.events)})", ""]
+    if not state.events:
+        return [*lines, "No events recorded for this day."]
+    for event in state.events:
+        place = scenario.places.get(event.place_id)
+        where = place.name if place and place.kind != "country" else "Nationwide"
+        when = f"{md(event.time)} · " if event.time else ""
+        lines.append(f"- {when}**{md(where)}** · {md(event.category.replace('_', ' '))}: "
+                     f"{md(event.summary)}{_refs(numbers, event.sources)}")
+    return lines
+
+
+def _sources_section(scenario: Scenario, cited: list[str]) -> list[str]:
+    lines = ["## Sources", ""]
+    if not cited:
+        return [*lines, "No sources cited on this day."]
+    for number, sid in enumerate(cited, 1):
+        source = scenario.sources.get(sid)
+        if source is None:
+            lines.append(f"- S{number}: {md(sid)} (unknown source)")
+            continue
+        where = []
+        if source.file:
+            where.append(f"file {md(source.file)}")
+        if source.url:
+            link = web_url(source.url)
+            where.append(f"<{link}>" if link and not re.search(r"[<>]", link)
+                         else md(source.url))
+        lines.append(f"- S{number}: {md(source.title)} — {md(source.publisher)}, "
+                     f"{md(source.date)}" + (f"; {'; '.join(where)}" if where else "")
+                     + f" (id {md(sid)})")
+    return lines
+
+
+def day_brief(state: DayState, scenario: Scenario) -> str:
+    """One page of Markdown for the day; sources are numbered S1, S2… in the order cited."""
+    cited = _cited(state)
+    numbers = {sid: n for n, sid in enumerate(cited, 1) if sid in scenario.sources}
+    headline = state.headline.headline if state.headline else "No headline recorded for this day"
+    head_refs = _refs(numbers, state.headline.sources) if state.headline else ""
+    lines = [f"# {md(scenario.meta.title)}: {_day(state.day)}", "",
+             f"**{md(headline)}**{head_refs}", "",
+             f"Times are local (UTC{md(scenario.meta.utc_offset)}).", ""]
+    for section in (_status_section(state, scenario, numbers),
+                    _figures_section(state, numbers),
+                    _changes_section(state, numbers),
+                    _events_section(state, scenario, numbers),
+                    _sources_section(scenario, cited)):
+        lines += [*section, ""]
+    return "\n".join(lines)

@@ -1,0 +1,395 @@
+"""One day of the scenario as files that stand alone: an offline HTML map, GeoJSON and CSV.
+
+``day_html`` is a single HTML file that opens in any browser without a network: Leaflet's
+script and stylesheet (from the installed XStatic-Leaflet package) and the vector basemap are
+written into the page itself, and the check at the end refuses any script or stylesheet that
+would still be loaded from elsewhere. The map is the app's own (``mapview.base_map`` and
+``mapview.day_layers``), beside the day's panel (``daypanel``) and the list of its sources.
+
+``day_geojson`` and ``day_csv`` carry the same day as data: the places with their statuses,
+the events and the restrictions in force, each with its sources.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from . import daypanel
+from .mapview import (
+    LAYERS,
+    base_map,
+    basemap_geojson,
+    day_label,
+    day_layers,
+    esc,
+    layer_features,
+)
+from .scenario import Place, Scenario
+from .snapshot import snapshot
+from .timeline import RESTRICTION_LABELS, DayState, area_names
+
+FORMATS = ("html", "geojson", "csv")
+
+# Places listed every day even without a status: the map draws them every day.
+ALWAYS_LISTED = frozenset({"airport", "strategic_site"})
+
+CSV_COLUMNS = ("type", "id", "name", "kind", "status", "date", "time", "valid_from",
+               "valid_to", "lat", "lon", "geo_precision", "radius_m", "area", "detail",
+               "statuses", "sources")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(RuntimeError):
+    """The export could not be made self-contained."""
+
+
+# --------------------------------------------------------------------------- sources
+
+def source_refs(scenario: Scenario, ids) -> list[dict[str, Any]]:
+    """Each cited source once, in order: id, title, publisher, date, url and file."""
+    refs = []
+    for sid in dict.fromkeys(ids):
+        source = scenario.sources.get(sid)
+        if source is None:
+            refs.append({"id": sid, "title": None, "publisher": None, "date": None,
+                         "url": None, "file": None})
+            continue
+        refs.append({"id": sid, "title": source.title, "publisher": source.publisher,
+                     "date": source.date, "url": source.url or None,
+                     "file": source.file or None})
+    return refs
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) address that can be linked to, else None."""
+    if not url or any(c.isspace() for c in url):
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+def _point(lat: float, lon: float) -> dict:
+    return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+
+
+def _place_geometry(place: Place) -> dict:
+    return place.geometry if place.geometry is not None else _point(place.lat, place.lon)
+
+
+def _area_geometry(scenario: Scenario, areas) -> dict | None:
+    """The restriction's regions (or the whole country) as one (Multi)Polygon, if known."""
+    shapes = {f["properties"]["id"]: f["geometry"]
+              for f in scenario.regions.get("features", [])}
+    outline = next((f["geometry"] for f in scenario.neighbours.get("features", [])
+                    if f["properties"].get("id") in (scenario.meta.country_outline,
+                                                     scenario.meta.country)), None)
+    polygons = []
+    for area in areas:
+        geometry = outline if area == scenario.meta.country else shapes.get(area)
+        if geometry is None:
+            continue
+        if geometry["type"] == "Polygon":
+            polygons.append(geometry["coordinates"])
+        elif geometry["type"] == "MultiPolygon":
+            polygons.extend(geometry["coordinates"])
+    if not polygons:
+        return None
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+def _status_dict(status) -> dict[str, Any]:
+    return {"kind": status.kind, "status": status.status, "detail": status.detail,
+            "valid_from": status.valid_from.isoformat(),
+            "valid_to": status.valid_to.isoformat() if status.valid_to else None,
+            "sources": list(status.sources)}
+
+
+def _place_feature(ps, scenario: Scenario) -> dict:
+    place, primary = ps.place, ps.primary
+    ids = list(place.sources) + [s for status in ps.statuses for s in status.sources]
+    return {"type": "Feature", "id": f"place:{place.id}", "geometry": _place_geometry(place),
+            "properties": {
+                "type": "place", "id": place.id, "name": place.name, "kind": place.kind,
+                "city": place.city or None,
+                "status": primary.status if primary else None,
+                "statuses": [_status_dict(s) for s in ps.statuses],
+                "detail": primary.detail if primary and primary.detail else place.detail,
+                "lat": place.lat, "lon": place.lon,
+                "geo_precision": place.geo_precision, "radius_m": place.radius_m,
+                "sources": source_refs(scenario, ids)}}
+
+
+def _event_feature(event, scenario: Scenario) -> dict:
+    place = scenario.places.get(event.place_id)
+    located = place is not None and place.kind != "country"
+    return {"type": "Feature", "id": f"event:{event.id}",
+            "geometry": _place_geometry(place) if located else None,
+            "properties": {
+                "type": "event", "id": event.id,
+                "name": place.name if located else "Nationwide",
+                "kind": event.category, "status": None, "date": event.date.isoformat(),
+                "time": event.time or None, "time_precision": event.time_precision,
+                "place_id": event.place_id, "detail": event.summary,
+                "lat": place.lat if located else None, "lon": place.lon if located else None,
+                "geo_precision": place.geo_precision if located else None,
+                "radius_m": place.radius_m if located else None,
+                "sources": source_refs(scenario, event.sources)}}
+
+
+def _restriction_feature(restriction, scenario: Scenario) -> dict:
+    label = RESTRICTION_LABELS.get(restriction.kind, restriction.kind)
+    return {"type": "Feature", "id": f"restriction:{restriction.id}",
+            "geometry": _area_geometry(scenario, restriction.area),
+            "properties": {
+                "type": "restriction", "id": restriction.id,
+                "name": f"{label} ({area_names(scenario, restriction.area)})",
+                "kind": restriction.kind, "status": restriction.status,
+                "hours": restriction.hours or None, "area": list(restriction.area),
+                "valid_from": restriction.valid_from.isoformat(),
+                "valid_to": (restriction.valid_to.isoformat() if restriction.valid_to
+                             else None),
+                "detail": restriction.detail, "geo_precision": None,
+                "sources": source_refs(scenario, restriction.sources)}}
+
+
+def day_geojson(state: DayState, scenario: Scenario) -> dict:
+    """The day as a FeatureCollection: places with their statuses, events, restrictions.
+
+    Places without a location of their own (the country) and national events have a null
+    geometry; a restriction's geometry is the union of its regions' outlines.
+    """
+    places = [ps for ps in state.places if ps.place.kind != "country"
+              and (ps.statuses or ps.place.kind in ALWAYS_LISTED)]
+    features = ([_place_feature(ps, scenario) for ps in places]
+                + [_event_feature(e, scenario) for e in state.events]
+                + [_restriction_feature(r, scenario) for r in state.restrictions])
+    return {"type": "FeatureCollection",
+            "title": scenario.meta.title,
+            "date": state.day.isoformat(),
+            "headline": state.headline.headline if state.headline else None,
+            "features": features}
+
+
+def day_geojson_text(state: DayState, scenario: Scenario) -> str:
+    """``day_geojson`` as the text of a .geojson file (UTF-8, one newline at the end)."""
+    return json.dumps(day_geojson(state, scenario), ensure_ascii=False, indent=1) + "\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell; text a spreadsheet would run as a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _sources_cell(refs: list[dict]) -> str:
+    return " | ".join(
+        f"{r['id']}: {r['title'] or r['id']} — {r['publisher'] or '?'}, {r['date'] or '?'}, "
+        f"{r['url'] or r['file'] or ''}".rstrip(", ") for r in refs)
+
+
+def _csv_row(props: dict) -> dict[str, object]:
+    statuses = "; ".join(f"{s['kind']}: {s['status']}" for s in props.get("statuses", []))
+    area = ";".join(props.get("area", []))
+    detail = props.get("detail") or ""
+    if props.get("hours"):
+        detail = f"{props['hours']} local time. {detail}".strip()
+    row = {**{c: props.get(c) for c in CSV_COLUMNS}, "area": area, "statuses": statuses,
+           "detail": detail, "sources": _sources_cell(props["sources"])}
+    return {c: csv_cell(v) for c, v in row.items()}
+
+
+def day_csv(state: DayState, scenario: Scenario) -> str:
+    """The same items as ``day_geojson``, one row each (RFC 4180, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for feature in day_geojson(state, scenario)["features"]:
+        writer.writerow(_csv_row(feature["properties"]))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- HTML
+
+class RawHtml(Element):
+    """Markup written into the page as it is (never read as a template)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawHtml"
+        self.text = text
+
+
+class ExportReady(MacroElement):
+    """Runs after every layer is on the map: names the map and marks the page as drawn."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.kzMap = {{ this._parent.get_name() }};
+        document.documentElement.setAttribute('data-kz-ready', '1');
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ExportReady"
+
+
+_IMAGE_URL = re.compile(r"url\((['\"]?)images/([\w.-]+)\1\)")
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's stylesheet (its images as data: URLs) and script, ready to inline."""
+    import xstatic.pkg.leaflet as leaflet
+
+    base = Path(leaflet.BASE_DIR)
+
+    def image(match: re.Match) -> str:
+        data = base64.b64encode((base / "images" / match.group(2)).read_bytes()).decode()
+        return f"url(data:image/png;base64,{data})"
+
+    css = _IMAGE_URL.sub(image, (base / "leaflet.css").read_text(encoding="utf-8"))
+    script = _SOURCE_MAP.sub("", (base / "leaflet.js").read_text(encoding="utf-8"))
+    if re.search(r"</style", css, re.IGNORECASE):
+        raise ExportError("leaflet.css cannot be inlined: it contains '</style'")
+    if re.search(r"</script|<!--|<script", script, re.IGNORECASE):
+        raise ExportError("leaflet.js cannot be inlined: it contains a script tag")
+    return css, script
+
+
+def _data_url(data: object) -> str:
+    body = json.dumps(data, separators=(",", ":")).encode()
+    return "data:application/geo+json;base64," + base64.b64encode(body).decode()
+
+
+EXPORT_CSS = """
+<style>
+html,body{height:100%;margin:0}
+body{display:grid;grid-template-columns:minmax(0,1fr) 460px;grid-template-rows:auto minmax(0,1fr);
+  grid-template-areas:"top top" "map side";height:100vh;font:14px/1.4 system-ui,sans-serif;
+  color:#222;background:#fff}
+.kz-top{grid-area:top;padding:10px 16px 0;border-bottom:1px solid #ddd}
+.kz-top .kz-badges{margin-bottom:8px}
+.folium-map{grid-area:map;height:auto!important;min-height:0}
+.kz-side{grid-area:side;overflow-y:auto;padding:4px 14px 14px;border-left:1px solid #ddd}
+.kz-side h2{font-size:1rem;margin:.9rem 0 .3rem}
+.kz-layers,.kz-sources{padding-left:1.1rem;margin:.2rem 0;font-size:.85rem}
+.kz-sources li{margin:.25rem 0}
+.kz-sources .src-where{color:#666;word-break:break-all}
+.kz-foot{margin-top:1rem;font-size:.75rem;color:#666}
+@media (max-width:900px){
+  body{display:block;height:auto}
+  .folium-map{height:70vh!important}
+  .kz-side{border-left:0}
+}
+</style>
+"""
+
+
+def _top_html(state: DayState, scenario: Scenario) -> str:
+    return (f"<header class='kz-top'>"
+            f"{daypanel.headline_html(state, scenario, day_label(state.day))}"
+            f"{daypanel.badges_html(daypanel.badges(state, scenario))}</header>")
+
+
+def _layers_html(state: DayState, scenario: Scenario) -> str:
+    items = "".join(
+        f"<li data-layer='{esc(spec.key)}' data-count='{count}'>{esc(spec.label)}: {count}</li>"
+        for spec in LAYERS
+        for count in [len(layer_features(state, scenario, spec.key))])
+    return f"<ul class='kz-layers'>{items}</ul>"
+
+
+def sources_list_html(sources: dict[str, dict]) -> str:
+    """The day's sources: title, publisher, date, and the file or web address."""
+    items = []
+    for sid, source in sources.items():
+        where = []
+        if source.get("file"):
+            where.append(f"file {esc(source['file'])}")
+        url = source.get("url")
+        if url:
+            link = web_url(url)
+            where.append(f"<a href='{esc(link)}' rel='noopener noreferrer'>{esc(url)}</a>"
+                         if link else esc(url))
+        items.append(f"<li data-source='{esc(sid)}'><b>{esc(source['title'])}</b> — "
+                     f"{esc(source['publisher'])}, {esc(source['date'])}"
+                     f"<br><span class='src-where'>{' · '.join(where)}</span></li>")
+    if not items:
+        return "<p class='kz-muted'>No sources cited on this day.</p>"
+    return f"<ol class='kz-sources'>{''.join(items)}</ol>"
+
+
+def _side_html(state: DayState, scenario: Scenario) -> str:
+    sources = snapshot(state, scenario)["sources"]
+    return (
+        "<aside class='kz-side'>"
+        "<h2>Figures as of this day</h2>" + daypanel.figures_html(state, scenario)
+        + "<h2>What changed since the day before</h2>" + daypanel.changes_html(state)
+        + f"<h2>Events ({len(state.events)})</h2>" + daypanel.events_html(state, scenario)
+        + "<h2>Advice from the sources</h2>" + daypanel.advice_html(state, scenario)
+        + "<h2>On the map</h2>" + _layers_html(state, scenario)
+        + f"<h2>Sources ({len(sources)})</h2>" + sources_list_html(sources)
+        + f"<p class='kz-foot'>{esc(scenario.meta.title)}. Times are local "
+          f"(UTC{esc(scenario.meta.utc_offset)}). Approximate places are drawn as areas, "
+          "never as pins.</p></aside>")
+
+
+_EXTERNAL_ASSET = re.compile(r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=", re.IGNORECASE)
+
+
+def check_self_contained(page: str) -> None:
+    """Raise ExportError if the page would load a script or a stylesheet from anywhere."""
+    found = _EXTERNAL_ASSET.search(page)
+    if found:
+        start = found.start()
+        raise ExportError(f"the page still loads an asset: {page[start:start + 120]!r}")
+
+
+def day_html(state: DayState, scenario: Scenario) -> str:
+    """The day's map and panel as one HTML file that needs nothing but a browser."""
+    css, script = leaflet_assets()
+    m = base_map(scenario, _data_url(basemap_geojson(scenario)))
+    # The app's map links Leaflet from its static folder; here it is written into the page.
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.title = esc(f"{scenario.meta.title} — {day_label(state.day)}")
+    root.header.add_child(RawHtml(f"<style>{css}</style>"), name="leaflet_css")
+    root.header.add_child(RawHtml(f"<script>{script}</script>"), name="leaflet")
+    root.header.add_child(RawHtml(daypanel.PANEL_CSS + EXPORT_CSS), name="kz_export_css")
+    root.html.add_child(RawHtml(_top_html(state, scenario)), name="kz_top")
+    root.html.add_child(RawHtml(_side_html(state, scenario)), name="kz_side")
+    for group in day_layers(state, scenario):
+        group.add_to(m)
+    folium.LayerControl(position="topleft", collapsed=True).add_to(m)
+    m.add_child(ExportReady())
+    page = root.render()
+    check_self_contained(page)
+    return page
