@@ -1,0 +1,97 @@
+"""A naive baseline: the whole folium map rebuilt on every step, one CircleMarker per feature.
+
+Run: ``streamlit run benchmarks/apps/naive.py``. Same day selector as the floor; the map is
+passed to st_folium without ``feature_group_to_add``, so every step sends a new map and the
+frame reloads it. Tooltips only: a folium Popup needs jQuery, which OfflineMap leaves out.
+Offline like the dashboard: Leaflet is served by the app, no tiles. Streamlit serves
+/app/static/ from the folder ``static`` next to the running script, so Leaflet is copied into
+benchmarks/apps/static/vendor/ (git-ignored) when the app starts.
+"""
+
+import sys
+from datetime import date
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script by Streamlit: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import folium  # noqa: E402
+import streamlit as st  # noqa: E402
+from branca.element import MacroElement  # noqa: E402
+from jinja2 import Template  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from dashboard.assets import ensure_leaflet  # noqa: E402
+from dashboard.mapview import OfflineMap, day_label, esc  # noqa: E402
+from dashboard.scenario import Scenario, load_scenario  # noqa: E402
+from dashboard.timeline import as_of  # noqa: E402
+
+
+class DrawnTag(MacroElement):
+    """Runs after every marker was added: records the day and the next animation frame's time
+    in ``window.__kzDrawn``, so the benchmark can tell which day the frame shows and when."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        requestAnimationFrame(function () {
+          window.__kzDrawn = {day: {{ this.day|tojson }}, count: {{ this.count }},
+                              t: performance.timeOrigin + performance.now()};
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, day: date, count: int):
+        super().__init__()
+        self._name = "DrawnTag"
+        self.day = day.isoformat()
+        self.count = count
+
+
+STATIC_VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+
+
+@st.cache_resource
+def _scenario() -> Scenario:
+    ensure_leaflet(STATIC_VENDOR)
+    return load_scenario()
+
+
+def _step(days: list[date], delta: int) -> None:
+    index = days.index(st.session_state["day"]) + delta
+    st.session_state["day"] = days[max(0, min(len(days) - 1, index))]
+
+
+def naive_map(scenario: Scenario, day: date) -> folium.Map:
+    state = as_of(scenario, day)
+    m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
+                   tiles=None)
+    count = 0
+    for ps in state.places:
+        place = ps.place
+        status = ps.primary.status if ps.primary else "no report"
+        folium.CircleMarker([place.lat, place.lon], radius=6, color="#2c7fb8",
+                            tooltip=esc(f"{place.name}: {status}")).add_to(m)
+        count += 1
+    for event in state.events:
+        place = scenario.places[event.place_id]
+        folium.CircleMarker([place.lat, place.lon], radius=9, color="#c0392b",
+                            tooltip=esc(f"{place.name}: {event.summary}")).add_to(m)
+        count += 1
+    m.add_child(DrawnTag(day, count))
+    return m
+
+
+scenario = _scenario()
+days = scenario.days
+if st.session_state.get("day") not in days:
+    st.session_state["day"] = days[0]
+left, middle, right = st.columns([1, 8, 1], vertical_alignment="bottom")
+current = st.session_state["day"]
+left.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
+            disabled=current == days[0], use_container_width=True)
+right.button("Next ▶", key="next", on_click=_step, args=(days, 1),
+             disabled=current == days[-1], use_container_width=True)
+middle.select_slider("Day", options=days, format_func=day_label, key="day",
+                     label_visibility="collapsed")
+st_folium(naive_map(scenario, st.session_state["day"]), height=620,
+          use_container_width=True, returned_objects=[])

@@ -1,0 +1,862 @@
+"""Side-by-side benchmark of the dashboard against a floor and a naive baseline.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--steps N] [--only NAMES]
+
+Each target runs under `streamlit run` and is driven by headless Chromium (the harness of the
+browser tests). The table is printed and written to benchmarks/results/latest.md, the raw
+samples to benchmarks/results/latest.json. benchmarks/README.md says what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from benchmarks.generate import check, generate  # noqa: E402
+from dashboard.scenario import DEFAULT_DATA_DIR, load_scenario  # noqa: E402
+from tests.browser.harness import (  # noqa: E402
+    DEFAULT_VIEWPORT,
+    FOLIUM_URL_PART,
+    REPO_ROOT,
+    Server,
+    launch_chromium,
+    start_server,
+    wait_for_app,
+)
+
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+DAYS = [date(2022, 1, 2) + timedelta(days=n) for n in range(9)]
+NEXT, PREVIOUS = "Next ▶", "◀ Previous"
+QUIET_MS = 300  # no new day layer for this long: the step's drawing is over
+BUNDLED_EVENTS = 0  # the bundled scenario, no synthetic events
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str  # floor, naive or dashboard
+    app: str
+    synthetic: int | None = None  # dashboard only: events added to geodata/ (0: bundled)
+    sessions: bool = False  # measure the server's memory with many sessions
+
+
+TARGETS = (
+    Target("floor", "floor", "benchmarks/apps/floor.py", sessions=True),
+    Target("naive", "naive", "benchmarks/apps/naive.py"),
+    Target("dashboard", "dashboard", "dashboard/app.py", BUNDLED_EVENTS, sessions=True),
+    Target("dashboard-1k", "dashboard", "dashboard/app.py", 1_000),
+    Target("dashboard-10k", "dashboard", "dashboard/app.py", 10_000, sessions=True),
+    Target("dashboard-100k", "dashboard", "dashboard/app.py", 100_000),
+)
+
+
+@dataclass
+class Settings:
+    steps: int
+    warmup: int
+    cold_runs: int
+    sessions: tuple[int, ...]
+    step_timeout_s: float
+    step_budget_s: float
+    load_timeout_s: float
+
+
+# --------------------------------------------------------------------------- in-page probes
+
+# Runs in the top page before the page's own scripts (context.add_init_script): notes the time
+# of each click (capture phase, before Streamlit sees it) and, for the floor, the first
+# animation frame in which the day's text is in the page. For the dashboard it hooks every
+# iframe as it is inserted: once a map frame has loaded, it polls each animation frame for
+# the first one with the day's layers on the map, then installs a `layeradd` listener that
+# notes when each day layer is added and the animation frame that follows it. (The hook
+# comes from the top page because the component's frame reuses the window of its first,
+# blank document, in which an init script has already run.) It also wraps WebSocket to note
+# the time and size of every frame, and observes main-thread long tasks.
+PROBE_JS = """
+(() => {
+  if (window !== window.top) { return; }
+  const KIND = %(kind)s;
+  const now = () => performance.timeOrigin + performance.now();
+  window.addEventListener('click', e => {
+    window.__kzClick = performance.timeOrigin + e.timeStamp; }, true);
+  // Every websocket frame with its time and size, in order (sent 's', received 'r').
+  window.__kzWire = [];
+  const size = d => d == null ? 0 : (d.byteLength !== undefined ? d.byteLength
+    : (d.size !== undefined ? d.size : new TextEncoder().encode(String(d)).length));
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => { window.__kzWire.push(['r', now(), size(e.data)]); });
+    }
+    send(data) { window.__kzWire.push(['s', now(), size(data)]); return super.send(data); }
+  };
+  // Main-thread tasks over 50 ms (the page and its same-origin map frame share the thread).
+  window.__kzLong = [];
+  try {
+    new PerformanceObserver(list => { for (const e of list.getEntries()) {
+      window.__kzLong.push([performance.timeOrigin + e.startTime, e.duration]); } })
+      .observe({type: 'longtask'});
+  } catch (err) { /* no long task timing in this browser */ }
+  if (KIND === 'floor') {
+    const floorText = () => [...document.querySelectorAll(
+      '[data-testid="stMarkdownContainer"]')].some(el => el.textContent.startsWith('Showing '));
+    const poll = () => { if (floorText()) { window.__kzFirstPaint = now(); return; }
+                         requestAnimationFrame(poll); };
+    requestAnimationFrame(poll);
+    return;
+  }
+  if (KIND !== 'dashboard') { return; }
+  const install = w => {
+    const poll = () => {
+      const m = w.map_div;
+      if (m && m._loaded) {
+        let n = 0;
+        m.eachLayer(l => { if (l.options && l.options.kzLayer) { n++; } });
+        if (n > 0) {
+          w.__kzFirstPaint = now();
+          w.__kzAdds = 0; w.__kzFirstAdd = 0; w.__kzLast = 0; w.__kzPaint = 0;
+          w.__kzPending = false;
+          m.on('layeradd', e => {
+            if (!(e.layer.options && e.layer.options.kzLayer)) { return; }
+            w.__kzLast = now();
+            if (!w.__kzFirstAdd) { w.__kzFirstAdd = w.__kzLast; }
+            w.__kzAdds++;
+            if (!w.__kzPending) {
+              w.__kzPending = true;
+              w.requestAnimationFrame(() => { w.__kzPending = false; w.__kzPaint = now(); });
+            }
+          });
+          return;
+        }
+      }
+      w.requestAnimationFrame(poll);
+    };
+    w.requestAnimationFrame(poll);
+  };
+  const hook = frame => {
+    if (frame.__kzHooked) { return; }
+    frame.__kzHooked = true;
+    frame.addEventListener('load', () => {
+      const w = frame.contentWindow;
+      try {
+        if (w && w.location.pathname.includes('streamlit_folium')) { install(w); }
+      } catch (err) { /* another origin: not a map frame */ }
+    });
+  };
+  new MutationObserver(records => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeName === 'IFRAME') { hook(node); }
+        else if (node.querySelectorAll) { node.querySelectorAll('iframe').forEach(hook); }
+      }
+    }
+  }).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+ARM_FLOOR = """label => {
+  window.__kzDone = 0;
+  const hit = () => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    .some(el => el.textContent === 'Showing ' + label);
+  const obs = new MutationObserver(() => {
+    if (hit()) { obs.disconnect(); requestAnimationFrame(() => {
+      window.__kzDone = performance.timeOrigin + performance.now(); }); }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+ARM_DASHBOARD = """() => { window.__kzAdds = 0; window.__kzFirstAdd = 0; window.__kzLast = 0;
+  window.__kzPaint = 0; }"""
+
+DASHBOARD_DONE = f"""() => window.__kzPaint > 0 && !window.__kzPending &&
+  performance.timeOrigin + performance.now() - window.__kzLast > {QUIET_MS}"""
+
+DASHBOARD_LAYERS = """() => { const out = [];
+  map_div.eachLayer(l => { if (l.options && l.options.kzLayer) {
+    out.push([l.options.kzLayer, String(l.options.kzId)]); } });
+  return {layers: out, adds: window.__kzAdds, first: window.__kzFirstAdd, last: window.__kzLast,
+          paint: window.__kzPaint, groups: (window.feature_group || []).length,
+          heap: performance.memory ? performance.memory.usedJSHeapSize : null}; }"""
+
+
+class StepTimeout(Exception):
+    pass
+
+
+def _poll(page: Page, probe: Callable[[], object], timeout_s: float, what: str,
+          interval_ms: int = 20) -> object:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise StepTimeout(f"{what}: nothing after {timeout_s:.0f} s")
+        page.wait_for_timeout(interval_ms)
+
+
+def _map_frames(page: Page) -> list[Frame]:
+    return [f for f in page.frames if FOLIUM_URL_PART in f.url and not f.is_detached()]
+
+
+def _eval(frame: Frame | Page, script: str, arg: object = None) -> object:
+    """Evaluate, or None if the frame went away meanwhile (the naive map reloads its frame)."""
+    try:
+        return frame.evaluate(script, arg)
+    except PlaywrightError:
+        return None
+
+
+def _frame_value(page: Page, script: str) -> object:
+    for frame in _map_frames(page):
+        value = _eval(frame, script)
+        if value:
+            return value
+    return None
+
+
+def first_paint(page: Page, target: Target, timeout_s: float) -> float:
+    """Absolute time (ms) of the first animation frame showing the day: text or map layers."""
+    if target.kind == "floor":
+        probe = lambda: _eval(page, "() => window.__kzFirstPaint || 0")  # noqa: E731
+    elif target.kind == "naive":
+        probe = lambda: _frame_value(page, "() => window.__kzDrawn && window.__kzDrawn.t")  # noqa: E731
+    else:
+        probe = lambda: _frame_value(page, "() => window.__kzFirstPaint || 0")  # noqa: E731
+    return float(_poll(page, probe, timeout_s, "first paint"))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- one page
+
+
+@dataclass
+class Mark:
+    sent: int
+    received: int
+    page: int
+    cpu: float
+
+
+@dataclass
+class Wire:
+    """The page's websocket frames: their types and sizes from Playwright's websocket events,
+    their times from the page's own WebSocket wrapper (the same frames, in the same order)."""
+
+    sent: list[tuple[str, int]] = field(default_factory=list)  # (BackMsg type, bytes)
+    received: list[tuple[str, int]] = field(default_factory=list)  # (ForwardMsg type, bytes)
+
+    def attach(self, page: Page) -> None:
+        def on_websocket(ws) -> None:
+            ws.on("framesent", lambda p: self.sent.append((_msg_type(p, BackMsg), len(p))))
+            ws.on("framereceived",
+                  lambda p: self.received.append((_msg_type(p, ForwardMsg), len(p))))
+
+        page.on("websocket", on_websocket)
+
+    def mark(self, page: Page, pid: int) -> Mark:
+        return Mark(len(self.sent), len(self.received),
+                    page.evaluate("() => window.__kzWire.length"), cpu_seconds(pid))
+
+    def since(self, page: Page, mark: Mark, step: Step, pid: int) -> None:
+        """Fill the step's bytes, reruns, server CPU and rerun time (request sent to
+        `script_finished` received) from what happened since the mark."""
+        step.server_cpu_ms = (cpu_seconds(pid) - mark.cpu) * 1000
+        sent, received = self.sent[mark.sent:], self.received[mark.received:]
+        step.bytes = sum(n for _, n in received)
+        step.reruns = sum(1 for kind, _ in sent if kind == "rerun_script")
+        timed = page.evaluate("n => window.__kzWire.slice(n)", mark.page)
+        page_sent = [(t, n) for d, t, n in timed if d == "s"]
+        page_received = [(t, n) for d, t, n in timed if d == "r"]
+        if ([n for _, n in page_sent] != [n for _, n in sent]
+                or [n for _, n in page_received] != [n for _, n in received]):
+            step.note = "websocket frames seen by Playwright and the page differ"
+            return
+        starts = [t for (t, _), (kind, _) in zip(page_sent, sent, strict=True)
+                  if kind == "rerun_script"]
+        if not starts:
+            return
+        ends = [t for (t, _), (kind, _) in zip(page_received, received, strict=True)
+                if kind == "script_finished" and t >= starts[0]]
+        if ends:
+            step.server_ms = ends[0] - starts[0]
+
+
+def _msg_type(payload: bytes | str, proto) -> str:
+    try:
+        raw = payload if isinstance(payload, bytes) else payload.encode()
+        return proto.FromString(raw).WhichOneof("type") or ""
+    except Exception:  # noqa: BLE001 - a frame we cannot read is counted, not typed
+        return ""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def new_page(browser: Browser, target: Target) -> tuple[BrowserContext, Page]:
+    width, height = DEFAULT_VIEWPORT
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(PROBE_JS % {"kind": json.dumps(target.kind)})
+    return context, context.new_page()
+
+
+def open_app(page: Page, server: Server, target: Target, timeout_s: float) -> float:
+    """Navigate; return ms from navigation start to the first paint of the day."""
+    page.goto(server.url, timeout=timeout_s * 1000)
+    painted = first_paint(page, target, timeout_s)
+    origin = page.evaluate("() => performance.timeOrigin")
+    wait_for_app(page, timeout_ms=int(timeout_s * 1000))
+    return painted - origin
+
+
+# --------------------------------------------------------------------------- expected map
+
+
+def expected_layers(data_dir: Path) -> dict[date, list[tuple[str, str]]]:
+    """Per day, the (layer, id) of every feature the dashboard should draw (all layers on)."""
+    from dashboard.mapview import LAYER_KEYS, layer_features
+    from dashboard.timeline import as_of
+
+    scenario = load_scenario(data_dir)
+    out = {}
+    for day in scenario.days:
+        state = as_of(scenario, day)
+        out[day] = sorted((key, str(f["properties"]["id"])) for key in LAYER_KEYS
+                          for f in layer_features(state, scenario, key))
+    return out
+
+
+def expected_naive_counts() -> dict[date, int]:
+    from dashboard.timeline import as_of
+
+    scenario = load_scenario(DEFAULT_DATA_DIR)
+    return {day: len(as_of(scenario, day).places) + len(as_of(scenario, day).events)
+            for day in scenario.days}
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+@dataclass
+class Step:
+    number: int
+    day: str
+    ms: float | None = None
+    server_ms: float | None = None  # rerun request sent -> script_finished received
+    server_cpu_ms: float | None = None  # CPU time of the server process during the step
+    long_tasks_ms: float | None = None  # main-thread tasks over 50 ms during the step
+    bytes: int = 0
+    reruns: int = 0
+    valid: bool | None = None
+    note: str = ""
+    layer_span_ms: float | None = None  # first to last day layer added in the step
+
+
+def run_steps(browser: Browser, server: Server, target: Target, cfg: Settings,
+              expected: dict | None, log: Callable[[str], None]) -> dict:
+    context, page = new_page(browser, target)
+    wire = Wire()
+    wire.attach(page)
+    steps: list[Step] = []
+    heap: list[int | None] = []
+    try:
+        open_app(page, server, target, cfg.load_timeout_s)
+        index, direction = 0, 1
+        started = time.monotonic()
+        total = cfg.warmup + cfg.steps
+        timeouts = 0
+        for number in range(total):
+            if number >= cfg.warmup and time.monotonic() - started > cfg.step_budget_s:
+                log(f"  step budget of {cfg.step_budget_s:.0f} s used up after "
+                    f"{len(steps)} measured steps")
+                break
+            if not 0 <= index + direction < len(DAYS):
+                direction = -direction
+            new_index = index + direction
+            day = DAYS[new_index]
+            step = Step(number - cfg.warmup + 1, day.isoformat())
+            try:
+                _one_step(page, server, target, day, direction, wire, step, expected, cfg,
+                          heap)
+                index = new_index
+            except (StepTimeout, PlaywrightError) as exc:
+                timeouts += 1
+                step.note = f"timeout: {str(exc).splitlines()[0][:120]}"
+                log(f"  step {step.number}: {step.note}")
+                index, direction = _recover(page, server, target, day, cfg)
+            if number >= cfg.warmup:
+                steps.append(step)
+            if timeouts >= 3:
+                log("  three steps timed out: stopping this target's steps")
+                break
+    finally:
+        context.close()
+    return {"steps": steps, "frame_heap": heap}
+
+
+def _one_step(page: Page, server: Server, target: Target, day: date, direction: int,
+              wire: Wire, step: Step, expected: dict | None, cfg: Settings,
+              heap: list) -> None:
+    frame = _map_frames(page)[0] if target.kind == "dashboard" else None
+    if target.kind == "floor":
+        page.evaluate(ARM_FLOOR, day_label(day))
+    elif frame is not None:
+        frame.evaluate(ARM_DASHBOARD)
+        if not heap:
+            heap.append(frame.evaluate(DASHBOARD_LAYERS)["heap"])
+    mark = wire.mark(page, server.process.pid)
+    page.get_by_role("button", name=NEXT if direction > 0 else PREVIOUS).click(
+        timeout=cfg.step_timeout_s * 1000)
+    timeout = cfg.step_timeout_s
+    if target.kind == "floor":
+        done = _poll(page, lambda: _eval(page, "() => window.__kzDone || 0"), timeout, "text")
+        step.valid = True  # the probe matched the new day's exact text
+    elif target.kind == "naive":
+        drawn = _poll(page, lambda: _frame_value(
+            page, f"() => window.__kzDrawn && window.__kzDrawn.day === '{day.isoformat()}' "
+                  "&& window.__kzDrawn"), timeout, "naive map")
+        done = drawn["t"]  # type: ignore[index]
+        if expected is not None:
+            step.valid = drawn["count"] == expected[day]  # type: ignore[index]
+    else:
+        assert frame is not None
+        frame.wait_for_function(DASHBOARD_DONE, timeout=timeout * 1000, polling=50)
+        seen = frame.evaluate(DASHBOARD_LAYERS)
+        done = seen["paint"]
+        step.layer_span_ms = seen["last"] - seen["first"]
+        # Only the scenario's day layers: any other layer (none by default) is not compared.
+        on_map = sorted((k, i) for k, i in seen["layers"] if k in _KNOWN)
+        counted = seen["adds"] == len(seen["layers"])
+        step.valid = counted and (expected is None or on_map == expected[day])
+        if not step.valid:
+            step.note = (f"adds {seen['adds']}, on map {len(seen['layers'])}, "
+                         f"expected {len(expected[day]) if expected else '?'}")
+        heap[1:] = [seen["heap"], seen["groups"]]
+    wait_for_app(page, timeout_ms=int(cfg.step_timeout_s * 1000))
+    clicked = page.evaluate("() => window.__kzClick")
+    step.ms = float(done) - float(clicked)  # type: ignore[arg-type]
+    wire.since(page, mark, step, server.process.pid)
+    step.long_tasks_ms = page.evaluate(
+        "t => window.__kzLong.filter(([s]) => s >= t).reduce((a, [, d]) => a + d, 0)", clicked)
+
+
+_KNOWN: frozenset[str] = frozenset()  # the dashboard's layer keys (set in main)
+
+
+def _recover(page: Page, server: Server, target: Target, day: date,
+             cfg: Settings) -> tuple[int, int]:
+    """After a timeout: reload the page on a known day and carry on from there."""
+    url = server.url + (f"/?day={day.isoformat()}" if target.kind == "dashboard" else "")
+    try:
+        page.goto(url, timeout=cfg.load_timeout_s * 1000)
+        first_paint(page, target, cfg.load_timeout_s)
+        wait_for_app(page, timeout_ms=int(cfg.load_timeout_s * 1000))
+    except (StepTimeout, PlaywrightError):
+        pass
+    if target.kind == "dashboard":
+        index = DAYS.index(day)
+        return index, (1 if index < len(DAYS) - 1 else -1)
+    return 0, 1
+
+
+# --------------------------------------------------------------------------- cold start, memory
+
+
+def cold_starts(browser: Browser, server: Server, target: Target, cfg: Settings,
+                log: Callable[[str], None]) -> list[float | None]:
+    """First visit after the server started, then visits from new browser contexts."""
+    out: list[float | None] = []
+    for _ in range(cfg.cold_runs):
+        context, page = new_page(browser, target)
+        try:
+            out.append(open_app(page, server, target, cfg.load_timeout_s))
+        except (StepTimeout, PlaywrightError) as exc:
+            log(f"  cold start failed: {str(exc).splitlines()[0][:160]}")
+            out.append(None)
+        finally:
+            context.close()
+    return out
+
+
+def proc_memory(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process, in kB, from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def session_memory(browser: Browser, target: Target, args: list[str], cfg: Settings,
+                   log: Callable[[str], None]) -> dict:
+    """A fresh server; open 1, then 10, then 30 sessions (one browser context each)."""
+    server = start_server(target.app, args)
+    contexts: list[BrowserContext] = []
+    result: dict = {"idle": proc_memory(server.process.pid), "sessions": {}}
+    try:
+        for wanted in cfg.sessions:
+            pages = []
+            while len(contexts) < wanted:
+                context, page = new_page(browser, target)
+                contexts.append(context)
+                page.goto(server.url, wait_until="commit", timeout=cfg.load_timeout_s * 1000)
+                pages.append(page)
+            for page in pages:  # loaded together, then each one waited for
+                first_paint(page, target, cfg.load_timeout_s * 3)
+                wait_for_app(page, timeout_ms=int(cfg.load_timeout_s * 3000))
+            time.sleep(1.0)
+            result["sessions"][str(wanted)] = proc_memory(server.process.pid)
+    except (StepTimeout, PlaywrightError) as exc:
+        log(f"  sessions: {str(exc).splitlines()[0][:160]}")
+        result["error"] = str(exc).splitlines()[0]
+    finally:
+        for context in contexts:
+            context.close()
+        server.stop()
+    return result
+
+
+# --------------------------------------------------------------------------- one target
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def run_target(browser: Browser, target: Target, data_dir: Path | None, cfg: Settings,
+               log: Callable[[str], None]) -> dict:
+    args = ["--data", str(data_dir)] if data_dir is not None else []
+    result: dict = {"name": target.name, "kind": target.kind, "app": target.app,
+                    "synthetic_events": target.synthetic}
+    began = time.monotonic()
+    if target.kind == "dashboard":
+        expected = expected_layers(data_dir or DEFAULT_DATA_DIR)
+        result["events"] = len(load_scenario(data_dir or DEFAULT_DATA_DIR).events)
+    elif target.kind == "naive":
+        expected = expected_naive_counts()
+        result["events"] = len(load_scenario(DEFAULT_DATA_DIR).events)
+    else:
+        expected = None
+    server = start_server(target.app, args)
+    try:
+        log(f"  cold start ({cfg.cold_runs} visits)")
+        result["cold_ms"] = cold_starts(browser, server, target, cfg, log)
+        log(f"  {cfg.steps} steps (+{cfg.warmup} warm-up)")
+        ran = run_steps(browser, server, target, cfg, expected, log)
+        result["server_rss_after_steps_kb"] = proc_memory(server.process.pid)
+    finally:
+        server.stop()
+    steps: list[Step] = ran["steps"]
+    result["steps"] = [vars(s) for s in steps]
+    result["frame_heap"] = ran["frame_heap"]
+    if target.sessions and cfg.sessions:
+        log(f"  memory with {', '.join(map(str, cfg.sessions))} sessions")
+        result["memory"] = session_memory(browser, target, args, cfg, log)
+    result["seconds"] = time.monotonic() - began
+    return result
+
+
+def summarise(result: dict) -> dict:
+    steps = result["steps"]
+    ms = [s["ms"] for s in steps if s["ms"] is not None]
+    server = [s["server_ms"] for s in steps if s["server_ms"] is not None]
+    cpu = [s["server_cpu_ms"] for s in steps if s["ms"] is not None]
+    long_tasks = [s["long_tasks_ms"] for s in steps if s["long_tasks_ms"] is not None]
+    sizes = [s["bytes"] for s in steps if s["ms"] is not None]
+    cold = result.get("cold_ms") or []
+    return {
+        "n": len(ms),
+        "timeouts": sum(1 for s in steps if s["ms"] is None),
+        "invalid": sum(1 for s in steps if s["valid"] is False),
+        "median": statistics.median(ms) if ms else None,
+        "p95": percentile(ms, 95),
+        "server_median": statistics.median(server) if server else None,
+        "server_p95": percentile(server, 95),
+        "cpu_median": statistics.median(cpu) if cpu else None,
+        "long_median": statistics.median(long_tasks) if long_tasks else None,
+        "long_p95": percentile(long_tasks, 95),
+        "kb_median": statistics.median(sizes) / 1024 if sizes else None,
+        "kb_max": max(sizes) / 1024 if sizes else None,
+        "cold_first": cold[0] if cold else None,
+        "cold_later": (statistics.median([c for c in cold[1:] if c is not None])
+                       if any(c is not None for c in cold[1:]) else None),
+        "extra_reruns": sum(max(0, s["reruns"] - 1) for s in steps),
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+GOALS = {
+    "dashboard": ("≤ 1.5× floor, < 150 ms", 1.5),
+    "dashboard-10k": ("≤ 3× floor", 3.0),
+    "dashboard-100k": ("usable", None),
+}
+USABLE_P95_MS = 2000  # "usable": every step drew the new day, 95 % of them within 2 s
+
+
+def _goal(name: str, summary: dict, floor: float | None) -> tuple[str, str]:
+    if name not in GOALS:
+        return "", ""
+    text, ratio = GOALS[name]
+    median = summary["median"]
+    if median is None:
+        return text, "not met (no step completed)"
+    if ratio is None:
+        ok = (summary["timeouts"] == 0 and summary["invalid"] == 0
+              and summary["p95"] is not None and summary["p95"] < USABLE_P95_MS)
+        return text, "met" if ok else "not met"
+    if floor is None:
+        return text, "? (no floor)"
+    ok = median <= ratio * floor
+    if name == "dashboard":
+        ok = ok and median < 150
+    return text, "met" if ok else "not met"
+
+
+def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) -> str:
+    summaries = {r["name"]: summarise(r) for r in results}
+    floor = summaries.get("floor", {}).get("median")
+    lines = [
+        f"# Benchmark run {machine['date']}",
+        "",
+        f"Machine: {machine['cpus']} cores ({machine['cpu']}), {machine['memory_gb']} GB RAM, "
+        f"{machine['os']}; Python {machine['python']}, Streamlit {machine['streamlit']}, "
+        f"streamlit-folium {machine['streamlit_folium']}, Chromium {machine['chromium']} "
+        "(headless).",
+        f"Settings: {cfg.steps} measured steps per target (+{cfg.warmup} warm-up), "
+        f"{cfg.cold_runs} cold visits, step timeout {cfg.step_timeout_s:.0f} s, step budget "
+        f"{cfg.step_budget_s:.0f} s per target. Whole run: {elapsed_s / 60:.1f} min.",
+        "",
+        "Times in ms, medians unless marked p95. step: click to the new day drawn (text, or "
+        "map layers) · rerun: rerun request sent to `script_finished` received, seen from the "
+        "page · server CPU: CPU time of the server process per step · long tasks: main-thread "
+        "tasks over 50 ms per step · KB/step: websocket payload received per step (KB = 1024 "
+        "bytes) · cold: navigation to the first paint of the day (first: first visit after the "
+        "server started; then the median of new browser contexts). benchmarks/README.md has "
+        "the details.",
+        "",
+        "| target | events | steps | step median | step p95 | × floor | goal | "
+        "rerun median | rerun p95 | server CPU | long tasks | KB/step | cold first | cold |",
+        "|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for result in results:
+        s = summaries[result["name"]]
+        ratio = (f"{s['median'] / floor:.2f}" if floor and s["median"] is not None else "—")
+        goal, verdict = _goal(result["name"], s, floor)
+        steps = f"{s['n']}" + (f" ({s['timeouts']} timed out)" if s["timeouts"] else "")
+        if s["invalid"]:
+            steps += f" ({s['invalid']} invalid)"
+        events = result.get("events")
+        lines.append(
+            f"| {result['name']} | {'—' if events is None else f'{events:,}'} | {steps} | "
+            f"{_ms(s['median'])} | {_ms(s['p95'])} | {ratio} | "
+            f"{goal + ': ' + verdict if goal else ''} | {_ms(s['server_median'])} | "
+            f"{_ms(s['server_p95'])} | {_ms(s['cpu_median'])} | {_ms(s['long_median'])} | "
+            f"{_num(s['kb_median'])} | {_ms(s['cold_first'])} | {_ms(s['cold_later'])} |")
+    memory = [r for r in results if r.get("memory")]
+    if memory:
+        counts = cfg.sessions
+        lines += ["", "Server memory (MB): RSS after all sessions drew their page / peak "
+                  "(VmHWM) so far, fresh server per target.", "",
+                  "| target | idle | " + " | ".join(f"{n} session{'s' * (n > 1)}"
+                                                    for n in counts) + " |",
+                  "|---|--:|" + "--:|" * len(counts)]
+        for result in memory:
+            mem = result["memory"]
+            cells = []
+            for n in counts:
+                got = mem["sessions"].get(str(n))
+                cells.append(f"{got['VmRSS'] / 1024:.0f} / {got['VmHWM'] / 1024:.0f}"
+                             if got else "—")
+            idle = mem["idle"]["VmRSS"] / 1024
+            lines.append(f"| {result['name']} | {idle:.0f} | " + " | ".join(cells) + " |")
+            if mem.get("error"):
+                lines.append(f"|  | ({mem['error'][:80]}) |" + " |" * len(counts))
+    notes = []
+    for result in results:
+        s = summaries[result["name"]]
+        if s["extra_reruns"]:
+            notes.append(f"- {result['name']}: {s['extra_reruns']} step(s) asked for more "
+                         "than one rerun.")
+        for step in result["steps"]:
+            if step["note"]:
+                notes.append(f"- {result['name']} step {step['number']} ({step['day']}): "
+                             f"{step['note']}")
+        if result.get("error"):
+            notes.append(f"- {result['name']}: {result['error']}")
+        if result.get("frame_heap") and len(result["frame_heap"]) == 3:
+            before, after, groups = result["frame_heap"]
+            if before and after:
+                notes.append(f"- {result['name']}: map frame JS heap {before / 2**20:.1f} MB "
+                             f"before the steps, {after / 2**20:.1f} MB after; "
+                             f"window.feature_group holds {groups} groups.")
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def machine_info(browser_version: str) -> dict:
+    from importlib.metadata import version
+
+    import streamlit
+    import streamlit_folium  # noqa: F401
+
+    cpu = "unknown CPU"
+    memory_kb = 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "streamlit_folium": version("streamlit-folium"),
+        "chromium": browser_version,
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark the dashboard against a floor "
+                                     "and a naive baseline, side by side.")
+    parser.add_argument("--quick", action="store_true",
+                        help="8 steps, 2 cold visits, 1 and 10 sessions: a few minutes")
+    parser.add_argument("--steps", type=int, help="measured steps per target (default 30)")
+    parser.add_argument("--only", action="append", default=[],
+                        help="comma-separated target names: "
+                             + ", ".join(t.name for t in TARGETS))
+    parser.add_argument("--sessions", help="session counts for the memory figures, e.g. "
+                        "1,10,30 (0: skip)")
+    parser.add_argument("--step-timeout", type=float, default=60.0,
+                        help="seconds before a step counts as timed out")
+    parser.add_argument("--step-budget", type=float,
+                        help="seconds of stepping per target before it stops early")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    global _KNOWN
+    from dashboard.mapview import LAYER_KEYS
+
+    _KNOWN = frozenset(LAYER_KEYS)
+    args = parse_args(argv)
+    wanted = [n.strip() for chunk in args.only for n in chunk.split(",") if n.strip()]
+    unknown = set(wanted) - {t.name for t in TARGETS}
+    if unknown:
+        print(f"unknown target(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    targets = [t for t in TARGETS if not wanted or t.name in wanted]
+    sessions = ((1, 10) if args.quick else (1, 10, 30)) if args.sessions is None else tuple(
+        int(n) for n in args.sessions.split(",") if int(n) > 0)
+    cfg = Settings(
+        steps=args.steps or (8 if args.quick else 30),
+        warmup=1 if args.quick else 2,
+        cold_runs=2 if args.quick else 3,
+        sessions=sessions,
+        step_timeout_s=args.step_timeout,
+        step_budget_s=args.step_budget or (60.0 if args.quick else 180.0),
+        load_timeout_s=120.0,
+    )
+
+    began = time.monotonic()
+
+    def log(text: str) -> None:
+        print(f"[{time.monotonic() - began:6.0f} s] {text}", flush=True)
+
+    workdir = Path(tempfile.mkdtemp(prefix="kz-bench-"))
+    results = []
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            machine = machine_info(browser.version)
+            for target in targets:
+                log(f"{target.name}: {target.app}")
+                data_dir = None
+                try:
+                    if target.synthetic:
+                        data_dir = workdir / f"geodata-{target.synthetic}"
+                        base = len(load_scenario(DEFAULT_DATA_DIR).events)
+                        generate(target.synthetic, data_dir)
+                        check(data_dir, base + target.synthetic)
+                        log(f"  generated {target.synthetic:,} synthetic events in {data_dir}")
+                    results.append(run_target(browser, target, data_dir, cfg, log))
+                except Exception as exc:  # noqa: BLE001 - one target's failure is a result
+                    log(f"  failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+                    results.append({"name": target.name, "kind": target.kind, "steps": [],
+                                    "error": f"{type(exc).__name__}: {exc}"[:500]})
+            browser.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = time.monotonic() - began
+    text = report(results, machine, elapsed, cfg)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.md").write_text(text, encoding="utf-8")
+    (args.out / "latest.json").write_text(json.dumps(
+        {"machine": machine, "settings": vars(cfg), "elapsed_s": elapsed,
+         "summaries": {r["name"]: summarise(r) for r in results}, "results": results},
+        indent=1, default=str), encoding="utf-8")
+    print()
+    print(text)
+    print(f"written: {args.out / 'latest.md'} and latest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
