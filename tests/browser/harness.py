@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Frame, Page, Playwright, expect
 
+from dashboard.frames import CHROMIUM_ARGS as FRAMES_CHROMIUM_ARGS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 FAILURES = ARTIFACTS / "failures"
@@ -32,17 +34,8 @@ SERVER_START_TIMEOUT_S = 60.0
 APP_RUN_TIMEOUT_MS = 30_000
 MAP_TIMEOUT_MS = 30_000
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-features=Translate,MediaRouter,OptimizationHints",
-]
+# One list of flags for the product's frames and the tests: see dashboard/frames.py.
+CHROMIUM_ARGS = FRAMES_CHROMIUM_ARGS
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IGNORED_SCHEMES = frozenset({"data", "blob", "about", "chrome-extension"})

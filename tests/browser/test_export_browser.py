@@ -14,7 +14,6 @@ from dashboard.frames import render_frames
 from dashboard.mapview import AIRPORT_COLOURS, LAYER_KEYS, day_label, layer_features
 from dashboard.scenario import DEFAULT_DATA_DIR
 from dashboard.timeline import as_of
-from tests.browser.harness import CHROMIUM_ARGS
 
 LAYER_COUNTS = """() => {
   const out = {};
@@ -115,10 +114,6 @@ def test_render_frames_makes_full_hd_pngs(tmp_path):
     assert pixels[0].get(seized, 0) > pixels[1].get(seized, 0) + 50
     assert pixels[1].get(limited, 0) > pixels[0].get(limited, 0) + 200
     assert paths[0].read_bytes() != paths[1].read_bytes()
-
-
-def test_frames_launch_chromium_like_the_test_harness():
-    assert frames.CHROMIUM_ARGS == CHROMIUM_ARGS
 
 
 def test_render_frames_reports_a_chromium_that_does_not_start(tmp_path, monkeypatch):
