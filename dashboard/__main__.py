@@ -27,12 +27,19 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _snapshot(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.data)
+def _day(scenario, text: str):
+    """The scenario day, or None after saying on standard error why the text is not one."""
     try:
-        day = parse_day(scenario, args.day)
+        return parse_day(scenario, text)
     except DayOutOfRange as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.data)
+    day = _day(scenario, args.day)
+    if day is None:
         return 2
     for problem in scenario.problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -47,10 +54,8 @@ def _near(args: argparse.Namespace) -> int:
     from .geocode import geocoder_from_setting
 
     scenario = load_scenario(args.data)
-    try:
-        day = parse_day(scenario, args.day)
-    except DayOutOfRange as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    day = _day(scenario, args.day)
+    if day is None:
         return 2
     if not args.radius_km > 0:
         print("error: --radius-km must be a positive number of kilometres", file=sys.stderr)
