@@ -231,22 +231,24 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
         st.html(daypanel.advice_html(state, loaded))
 
 
+# (button label, key, what builds the file's text, file extension, MIME type)
+DOWNLOADS = (
+    ("Offline map (HTML)", "dl_html", day_html, "html", "text/html"),
+    ("Places and events (GeoJSON)", "dl_geojson", day_geojson_text, "geojson",
+     "application/geo+json"),
+    ("Places and events (CSV)", "dl_csv", day_csv, "csv", "text/csv"),
+    ("One-page brief (Markdown)", "dl_brief", day_brief, "md", "text/markdown"),
+)
+
+
 def downloads(state: DayState, loaded: Scenario) -> None:
     """The day for slides and notes; each file is built only when its button is pressed."""
     stem = f"kazakhstan-{state.day.isoformat()}"
     with st.sidebar.expander("Download this day"):
-        st.download_button("Offline map (HTML)", key="dl_html", on_click="ignore",
-                           data=lambda: day_html(state, loaded).encode("utf-8"),
-                           file_name=f"{stem}.html", mime="text/html")
-        st.download_button("Places and events (GeoJSON)", key="dl_geojson", on_click="ignore",
-                           data=lambda: day_geojson_text(state, loaded).encode("utf-8"),
-                           file_name=f"{stem}.geojson", mime="application/geo+json")
-        st.download_button("Places and events (CSV)", key="dl_csv", on_click="ignore",
-                           data=lambda: day_csv(state, loaded).encode("utf-8"),
-                           file_name=f"{stem}.csv", mime="text/csv")
-        st.download_button("One-page brief (Markdown)", key="dl_brief", on_click="ignore",
-                           data=lambda: day_brief(state, loaded).encode("utf-8"),
-                           file_name=f"{stem}.md", mime="text/markdown")
+        for label, key, build, extension, mime in DOWNLOADS:
+            st.download_button(label, key=key, on_click="ignore",
+                               data=lambda build=build: build(state, loaded).encode("utf-8"),
+                               file_name=f"{stem}.{extension}", mime=mime)
 
 
 def sidebar_about(loaded: Scenario) -> None:
