@@ -18,6 +18,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
+from .geo import distance_bearing
 from .scenario import Scenario
 
 CACHE_DIR = Path(__file__).resolve().parent / "_cache"
@@ -128,9 +129,7 @@ def geonames_rows(country: str, cache_dir: Path = CACHE_DIR) -> list[dict]:
 
 
 def _km(a: Entry, b: Entry) -> float:
-    from geopy.distance import geodesic
-
-    return geodesic((a.lat, a.lon), (b.lat, b.lon)).km
+    return distance_bearing(a.lat, a.lon, b.lat, b.lon)[0]
 
 
 def merge(scenario_side: Sequence[Entry], settlements: Iterable[Entry]) -> list[Entry]:
@@ -149,10 +148,9 @@ def merge(scenario_side: Sequence[Entry], settlements: Iterable[Entry]) -> list[
 def build(scenario: Scenario, *, with_settlements: bool = True) -> Gazetteer:
     entries = scenario_entries(scenario)
     if with_settlements:
-        country = "KZ" if scenario.meta.country in ("KZ", "KAZ") else scenario.meta.country[:2]
         settlements = [Entry(r["name"], r["lat"], r["lon"], "settlement", "geonames", None,
                              r["population"], tuple(r["aliases"]))
-                       for r in geonames_rows(country)]
+                       for r in geonames_rows(scenario.meta.country)]
         entries = merge(entries, settlements)
     return Gazetteer(entries)
 
