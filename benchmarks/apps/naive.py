@@ -22,9 +22,10 @@ from jinja2 import Template  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard.assets import ensure_leaflet  # noqa: E402
-from dashboard.mapview import OfflineMap, day_label, esc  # noqa: E402
+from dashboard.mapview import OfflineMap, esc  # noqa: E402
 from dashboard.scenario import Scenario, load_scenario  # noqa: E402
 from dashboard.timeline import as_of  # noqa: E402
+from dashboard.ui import day_selector  # noqa: E402
 
 
 class DrawnTag(MacroElement):
@@ -56,11 +57,6 @@ def _scenario() -> Scenario:
     return load_scenario()
 
 
-def _step(days: list[date], delta: int) -> None:
-    index = days.index(st.session_state["day"]) + delta
-    st.session_state["day"] = days[max(0, min(len(days) - 1, index))]
-
-
 def naive_map(scenario: Scenario, day: date) -> folium.Map:
     state = as_of(scenario, day)
     m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
@@ -82,16 +78,7 @@ def naive_map(scenario: Scenario, day: date) -> folium.Map:
 
 
 scenario = _scenario()
-days = scenario.days
-if st.session_state.get("day") not in days:
-    st.session_state["day"] = days[0]
-left, middle, right = st.columns([1, 8, 1], vertical_alignment="bottom")
-current = st.session_state["day"]
-left.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
-            disabled=current == days[0], use_container_width=True)
-right.button("Next ▶", key="next", on_click=_step, args=(days, 1),
-             disabled=current == days[-1], use_container_width=True)
-middle.select_slider("Day", options=days, format_func=day_label, key="day",
-                     label_visibility="collapsed")
-st_folium(naive_map(scenario, st.session_state["day"]), height=620,
+# The dashboard's own day controls (slider, Previous / Next, ?day=): only the map differs.
+day = day_selector(scenario)
+st_folium(naive_map(scenario, day), height=620,
           use_container_width=True, returned_objects=[])
