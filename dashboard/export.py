@@ -23,12 +23,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from . import daypanel
 from .mapview import (
     LAYERS,
+    RawText,
+    ScriptElement,
     base_map,
     basemap_geojson,
     day_label,
@@ -233,18 +234,7 @@ def day_csv(state: DayState, scenario: Scenario) -> str:
 
 # --------------------------------------------------------------------------- HTML
 
-class RawHtml(Element):
-    """Markup written into the page as it is (never read as a template)."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "RawHtml"
-        self.text = text
-
-
-class ExportReady(MacroElement):
+class ExportReady(ScriptElement):
     """Runs after every layer is on the map: names the map and marks the page as drawn."""
 
     _template = Template("""
@@ -381,11 +371,11 @@ def day_html(state: DayState, scenario: Scenario) -> str:
     m.default_css = []
     root = m.get_root()
     root.title = esc(f"{scenario.meta.title} — {day_label(state.day)}")
-    root.header.add_child(RawHtml(f"<style>{css}</style>"), name="leaflet_css")
-    root.header.add_child(RawHtml(f"<script>{script}</script>"), name="leaflet")
-    root.header.add_child(RawHtml(daypanel.PANEL_CSS + EXPORT_CSS), name="kz_export_css")
-    root.html.add_child(RawHtml(_top_html(state, scenario)), name="kz_top")
-    root.html.add_child(RawHtml(_side_html(state, scenario)), name="kz_side")
+    root.header.add_child(RawText(f"<style>{css}</style>"), name="leaflet_css")
+    root.header.add_child(RawText(f"<script>{script}</script>"), name="leaflet")
+    root.header.add_child(RawText(daypanel.PANEL_CSS + EXPORT_CSS), name="kz_export_css")
+    root.html.add_child(RawText(_top_html(state, scenario)), name="kz_top")
+    root.html.add_child(RawText(_side_html(state, scenario)), name="kz_side")
     for group in day_layers(state, scenario):
         group.add_to(m)
     folium.LayerControl(position="topleft", collapsed=True).add_to(m)

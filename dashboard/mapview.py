@@ -94,6 +94,40 @@ def script_json(data: object) -> str:
             .replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023"))
 
 
+# --------------------------------------------------------------------------- elements
+
+class RawText(Element):
+    """Text placed in the page as it is. (branca's Element would compile it as a template.)"""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawText"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as plain text.
+
+    branca compiles every rendered macro once more as a Jinja template, which costs more than
+    everything else in a map step (the day's data is in these scripts) and would evaluate
+    template syntax found in the data.
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module
+        for part, target in (("header", figure.header), ("html", figure.html),
+                             ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(RawText(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 # --------------------------------------------------------------------------- popups
 
 def sources_html(scenario: Scenario, ids) -> str:
@@ -140,45 +174,77 @@ def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0
 
 # --------------------------------------------------------------------------- Leaflet glue
 
-class GeoJsonLayer(MacroElement):
+class GeoJsonLayer(ScriptElement):
     """One GeoJSON object in a FeatureGroup, styled and labelled per feature from properties.
 
     Points with ``r`` become circles of r metres (areas); points with ``px`` become circle
-    markers of px pixels; lines and polygons are drawn as they are.
+    markers of px pixels; lines and polygons are drawn as they are. With ``by_region``, the
+    features carry a region id instead of an outline and the page takes the outline from the
+    basemap it fetched once, so a step does not send the same shapes again.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function(){
           var data = {{ this.data }};
-          var layer = L.geoJSON(data, {
-            pointToLayer: function (f, latlng) {
-              var p = f.properties;
-              return p.r ? L.circle(latlng, {radius: p.r}) : L.circleMarker(latlng, {radius: p.px});
-            },
-            style: function (f) { return f.properties.style; },
-            onEachFeature: function (f, l) {
-              var p = f.properties;
-              l.options.kzId = p.id;
-              l.options.kzLayer = {{ this.layer|tojson }};
-              if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
-              if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
+          var group = {{ this._parent.get_name() }};
+          var draw = function () {
+            return L.geoJSON(data, {
+              pointToLayer: function (f, latlng) {
+                var p = f.properties;
+                return p.r ? L.circle(latlng, {radius: p.r})
+                           : L.circleMarker(latlng, {radius: p.px});
+              },
+              style: function (f) { return f.properties.style; },
+              onEachFeature: function (f, l) {
+                var p = f.properties;
+                l.options.kzId = p.id;
+                l.options.kzLayer = {{ this.layer|tojson }};
+                if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
+                if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
+              }
+            }).addTo(group);
+          };
+          if (!{{ this.by_region|tojson }}) { draw(); return; }
+          // Region outlines come from the basemap the page already holds (StaticBasemap).
+          (window.__kzBasemap || Promise.reject()).then(function (d) {
+            if (!window.__kzRegionShapes) {
+              window.__kzRegionShapes = {};
+              d.features.forEach(function (f) {
+                if (f.properties.layer === 'region') {
+                  window.__kzRegionShapes[f.properties.id] = f.geometry;
+                }
+              });
             }
-          });
-          layer.addTo({{ this._parent.get_name() }});
+            data.features.forEach(function (f) {
+              f.geometry = window.__kzRegionShapes[f.properties.region] || null;
+            });
+            data.features = data.features.filter(function (f) { return f.geometry; });
+            // Drawn after the step's other layers: put the areas back beneath them.
+            draw().bringToBack();
+          }).catch(function () {});
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, features: list[dict], layer: str = ""):
+    def __init__(self, features: list[dict], layer: str = "", *, by_region: bool = False):
         super().__init__()
         self._name = "GeoJsonLayer"
         self.layer = layer
+        self.by_region = by_region
+        if by_region:
+            features = [_region_reference(f) for f in features]
         self.data = script_json({"type": "FeatureCollection", "features": features})
         self.count = len(features)
 
 
-class StaticBasemap(MacroElement):
+def _region_reference(feature: dict) -> dict:
+    """A region's feature without its outline, which the page takes from the basemap."""
+    return {"type": "Feature", "geometry": None,
+            "properties": {**feature["properties"], "region": feature["properties"]["id"]}}
+
+
+class StaticBasemap(ScriptElement):
     """Vector basemap fetched by the browser from a static file (not embedded in the map)."""
 
     _template = Template("""
@@ -190,7 +256,9 @@ class StaticBasemap(MacroElement):
             map.getPane('basemap').style.zIndex = 250;
             map.getPane('basemap').style.pointerEvents = 'none';
           }
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (d) {
+          // The day's region layers take their outlines from here instead of every step.
+          window.__kzBasemap = fetch({{ this.url|tojson }}).then(function (r) { return r.json(); });
+          window.__kzBasemap.then(function (d) {
             L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
               var k = f.properties.layer;
               if (k === 'sea') {
@@ -218,7 +286,7 @@ class StaticBasemap(MacroElement):
         self.url = url
 
 
-class FitView(MacroElement):
+class FitView(ScriptElement):
     """Fits the map to the scenario's view at once, without an animation that would swallow
     the viewer's first zoom or a place search arriving while it runs."""
 
@@ -260,6 +328,10 @@ MAP_CSS = """
 .kz-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;
   border-radius:50%}
 .kz-legend i.sq{border-radius:2px}.kz-legend i.ring{background:none!important;border:2px solid}
+.kz-present .kz-legend{font-size:17px;padding:10px 14px;column-gap:18px}
+.kz-present .kz-legend h4{font-size:15px}
+.kz-present .kz-legend i{width:18px;height:18px}
+.kz-present .kz-city{font-size:17px}
 </style>
 """
 
@@ -289,7 +361,7 @@ def legend_html() -> str:
     return "".join(rows)
 
 
-class Legend(MacroElement):
+class Legend(ScriptElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function(){
@@ -309,6 +381,30 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html_text
+
+
+class CityLabels(ScriptElement):
+    """The cities' names, as labels that take no clicks, in one layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var labels = L.layerGroup();
+          {{ this.cities }}.forEach(function (c) {
+            L.marker([c[1], c[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+              className: '', html: '<div class="kz-city">' + c[0] + '</div>',
+              iconSize: [120, 16], iconAnchor: [-6, 8]})}).addTo(labels);
+          });
+          labels.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, cities: list[tuple[str, float, float]]):
+        super().__init__()
+        self._name = "CityLabels"
+        self.cities = script_json([[esc(name), round(lat, 5), round(lon, 5)]
+                                   for name, lat, lon in cities])
 
 
 # --------------------------------------------------------------------------- base map
@@ -332,7 +428,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
                    min_zoom=3, max_zoom=17, zoom_snap=0.25)
     if scenario.meta.view is not None:
         m.add_child(FitView(scenario.meta.view))
-    m.get_root().header.add_child(Element(MAP_CSS), name="kz_css")
+    m.get_root().header.add_child(RawText(MAP_CSS), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
     if tiles is not None:
@@ -340,15 +436,8 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
         folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)
         folium.TileLayer(tiles.url, name="Online tiles", attr=tiles.attribution, opacity=0.9,
                          pane="tiles", max_zoom=19).add_to(m)
-    labels = folium.FeatureGroup(name="Cities", control=False)
-    for place in scenario.places.values():
-        if place.kind in CITY_KINDS:
-            folium.Marker(
-                [place.lat, place.lon],
-                icon=folium.DivIcon(html=f"<div class='kz-city'>{esc(place.name)}</div>",
-                                    icon_size=(120, 16), icon_anchor=(-6, 8)),
-            ).add_to(labels)
-    labels.add_to(m)
+    m.add_child(CityLabels([(place.name, place.lat, place.lon)
+                            for place in scenario.places.values() if place.kind in CITY_KINDS]))
     m.add_child(Legend(legend_html()))
     return m
 
@@ -367,7 +456,7 @@ def basemap_geojson(scenario: Scenario) -> dict:
     features.sort(key=lambda f: {"land": 0, "sea": 1, "home": 2}[f["properties"]["layer"]])
     for feature in scenario.regions.get("features", []):
         features.append({"type": "Feature", "geometry": feature["geometry"],
-                         "properties": {"layer": "region",
+                         "properties": {"layer": "region", "id": feature["properties"]["id"],
                                         "name": feature["properties"]["name"]}})
     return {"type": "FeatureCollection", "features": features}
 
@@ -423,6 +512,9 @@ def _zone_features(state: DayState, scenario: Scenario) -> list[dict]:
     return features
 
 
+POPUP_EVENTS = 10  # events listed in one place's popup; the rest are counted
+
+
 def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
     by_place: dict[str, list] = {}
     for event in state.events:
@@ -435,10 +527,14 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
         colour = EVENT_COLOURS.get(events[0].category, "#e67e22")
         cats = ", ".join(dict.fromkeys(e.category.replace("_", " ") for e in events))
         tooltip = f"{esc(place.name)}: {esc(cats)}"
+        shown = events[:POPUP_EVENTS]
         lines = [f"<b>{esc(e.category.replace('_', ' ').capitalize())}</b>"
-                 f"{' at ' + esc(e.time) if e.time else ''}: {esc(e.summary)}" for e in events]
+                 f"{' at ' + esc(e.time) if e.time else ''}: {esc(e.summary)}" for e in shown]
+        if len(events) > len(shown):
+            lines.append(f"<i>and {len(events) - len(shown):,} more event(s) here this day: "
+                         "the day's list and the downloads hold them all</i>")
         lines.append(_precision_note(place))
-        popup = _popup(scenario, place.name, lines, [s for e in events for s in e.sources])
+        popup = _popup(scenario, place.name, lines, [s for e in shown for s in e.sources])
         features.append(_feature(place, tooltip=tooltip, popup=popup, px=9, style={
             "color": "#ffffff" if place.geo_precision == 1 else colour, "weight": 2,
             "fillColor": colour, "fillOpacity": 0.9 if place.geo_precision == 1 else 0.22}))
@@ -524,6 +620,10 @@ def layer_features(state: DayState, scenario: Scenario, key: str) -> list[dict]:
     return BUILDERS[key](state, scenario)
 
 
+# Layers whose features are whole regions: their outlines are in the basemap already.
+BY_REGION = frozenset({"emergency"})
+
+
 def day_layers(state: DayState, scenario: Scenario,
                keys: tuple[str, ...] = LAYER_KEYS) -> list[folium.FeatureGroup]:
     """One FeatureGroup per chosen layer, in drawing order (areas first, points on top)."""
@@ -532,8 +632,35 @@ def day_layers(state: DayState, scenario: Scenario,
         if spec.key not in keys:
             continue
         group = folium.FeatureGroup(name=spec.label)
-        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key))
+        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key,
+                                     by_region=spec.key in BY_REGION))
         groups.append(group)
+    return groups
+
+
+class ForgetGroups(ScriptElement):
+    """Empties the list in which streamlit-folium keeps the groups it added to the map.
+
+    It removes the previous step's groups from the map but never empties that list, so every
+    step would keep its groups, and their features, alive in the page. Placed in the first
+    group of a step, this runs after the removal and before the step's groups are listed.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.feature_group = [];
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ForgetGroups"
+
+
+def map_content(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """The step's groups, in order, the first one made to forget the previous step's."""
+    if groups:
+        groups[0].add_child(ForgetGroups(), index=0)
     return groups
 
 
@@ -543,7 +670,7 @@ TRAVELLER_COLOUR = "#0b6e99"
 TRAVELLER_LINES = 5
 
 
-class FocusOnce(MacroElement):
+class FocusOnce(ScriptElement):
     """Moves the map to a place the first time that place is shown, never again after: the
     viewer's own pan and zoom win on every later slider step."""
 
@@ -570,6 +697,63 @@ class FocusOnce(MacroElement):
         self._name = "FocusOnce"
         self.key_json = script_json(key)
         self.lat, self.lon, self.zoom = float(lat), float(lon), int(zoom)
+
+
+class FitOnce(ScriptElement):
+    """Frames bounds the first time a key is shown (a camera preset chosen), never again
+    after, so the viewer's own pan and zoom win on every later step."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var group = {{ this._parent.get_name() }};
+          var map = group._map || window.map_div;
+          var key = {{ this.key_json }};
+          if (!map || window.__kzCamera === key) { return; }
+          window.__kzCamera = key;
+          var go = function () { map.fitBounds({{ this.bounds|tojson }}, {animate: false}); };
+          if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, bounds):
+        super().__init__()
+        self._name = "FitOnce"
+        self.key_json = script_json(key)
+        south, west, north, east = (float(b) for b in bounds)
+        self.bounds = [[south, west], [north, east]]
+
+
+class PresentationStyle(ScriptElement):
+    """Marks the map for a room: a larger legend and labels while presentation mode is on."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var map = {{ this._parent.get_name() }}._map || window.map_div;
+          if (map) { L.DomUtil[{{ this.on|tojson }} ? 'addClass' : 'removeClass'](
+            map.getContainer(), 'kz-present'); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, on: bool):
+        super().__init__()
+        self._name = "PresentationStyle"
+        self.on = bool(on)
+
+
+def view_layer(camera_key: str | None, bounds, pick: bool, present: bool
+               ) -> folium.FeatureGroup:
+    """What the step says about the view rather than the day: the camera, whether a click
+    picks a place, and the presentation style."""
+    group = folium.FeatureGroup(name="View", control=False)
+    if camera_key and bounds is not None:
+        group.add_child(FitOnce(camera_key, bounds))
+    group.add_child(ClickMode(pick))
+    group.add_child(PresentationStyle(present))
+    return group
 
 
 def traveller_features(rep) -> list[dict]:
@@ -602,7 +786,7 @@ def traveller_layer(rep) -> folium.FeatureGroup:
     return group
 
 
-class ClickMode(MacroElement):
+class ClickMode(ScriptElement):
     """Whether a click on the map is sent back to the app (to choose a traveller's place).
 
     streamlit-folium reads the objects it returns from the frame's ``__GLOBAL_DATA__``, fixed
@@ -629,8 +813,3 @@ class ClickMode(MacroElement):
         self.returned = ["last_clicked"] if pick else []
         self.pick = bool(pick)
 
-
-def click_mode_layer(pick: bool) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Click mode", control=False)
-    group.add_child(ClickMode(pick))
-    return group

@@ -278,6 +278,24 @@ def format_figure(fig: Figure) -> str:
     return f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}"
 
 
+_EVENT_INDEXES: dict[int, tuple[tuple, dict[date, tuple]]] = {}
+
+
+def events_by_day(scenario: Scenario) -> dict[date, tuple]:
+    """The scenario's events grouped by day, in their order; built once per scenario."""
+    cached = _EVENT_INDEXES.get(id(scenario))
+    if cached is not None and cached[0] is scenario.events:
+        return cached[1]
+    index: dict[date, list] = {}
+    for event in scenario.events:
+        index.setdefault(event.date, []).append(event)
+    frozen = {day: tuple(events) for day, events in index.items()}
+    if len(_EVENT_INDEXES) >= 8:  # a few scenarios at a time: drop the oldest
+        del _EVENT_INDEXES[next(iter(_EVENT_INDEXES))]
+    _EVENT_INDEXES[id(scenario)] = (scenario.events, frozen)
+    return frozen
+
+
 def as_of(scenario: Scenario, day: date) -> DayState:
     """What was in force on ``day``, its events and figures, and what changed since then."""
     check_day(scenario, day)
@@ -290,6 +308,6 @@ def as_of(scenario: Scenario, day: date) -> DayState:
         + _restriction_changes(prev_restrictions, restrictions, scenario)
         + _figure_changes(figures_as_of(scenario, prev_day), figures)
     )
-    events = tuple(e for e in scenario.events if e.date == day)
+    events = events_by_day(scenario).get(day, ())
     return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes),
                     scenario.headlines.get(day))

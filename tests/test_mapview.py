@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -11,11 +12,16 @@ import pytest
 from dashboard.mapview import (
     AIRPORT_COLOURS,
     LAYER_KEYS,
+    POPUP_EVENTS,
+    ForgetGroups,
+    GeoJsonLayer,
     base_map,
     basemap_geojson,
     day_layers,
     layer_features,
+    map_content,
 )
+from dashboard.scenario import Event
 from dashboard.timeline import as_of
 
 D = lambda d: date(2022, 1, d)  # noqa: E731
@@ -28,6 +34,13 @@ def by_id(features):
 
 def render(element) -> str:
     return element.get_root().render()
+
+
+def on_map(scenario, group) -> str:
+    """The page of the base map with ``group`` on it."""
+    m = base_map(scenario, BASEMAP)
+    group.add_to(m)
+    return render(m)
 
 
 def test_base_map_is_the_same_for_every_day_and_fully_local(scenario):
@@ -162,3 +175,47 @@ def test_template_syntax_in_data_is_never_evaluated(bundled_copy):
     html = m.get_root().render()
     assert "6 * 7" in html  # left as text
     assert "kz42name" not in html and "namex" not in html
+
+
+def test_region_layer_sends_ids_not_outlines(scenario):
+    """A step names the regions under a state of emergency; their outlines are in the basemap
+    the page fetched once, so the step's script holds no coordinates of them."""
+    state = as_of(scenario, D(7))
+    group = day_layers(state, scenario, ("emergency",))[0]
+    script = on_map(scenario, group)
+    layer = next(c for c in group._children.values() if hasattr(c, "by_region"))
+    data = json.loads(layer.data)
+    assert layer.by_region and len(data["features"]) == 16
+    for feature in data["features"]:
+        assert feature["geometry"] is None
+        assert feature["properties"]["region"] == feature["properties"]["id"]
+    basemap_regions = {f["properties"]["id"] for f in basemap_geojson(scenario)["features"]
+                       if f["properties"]["layer"] == "region"}
+    assert {f["properties"]["region"] for f in data["features"]} <= basemap_regions
+    full = GeoJsonLayer(layer_features(state, scenario, "emergency"), "emergency")
+    assert len(layer.data) < len(full.data) / 3  # the outlines are most of it
+    assert "__kzBasemap" in script
+    # Point layers still carry their geometry.
+    airports = day_layers(state, scenario, ("airports",))[0]
+    assert '"coordinates"' in on_map(scenario, airports)
+
+
+def test_map_content_makes_the_first_group_forget_the_last_steps(scenario):
+    groups = map_content(day_layers(as_of(scenario, D(5)), scenario))
+    first = list(groups[0]._children.values())[0]
+    assert isinstance(first, ForgetGroups)
+    assert sum(isinstance(c, ForgetGroups) for g in groups for c in g._children.values()) == 1
+    assert "window.feature_group = [];" in on_map(scenario, groups[0])
+    assert map_content([]) == []
+
+
+def test_a_place_popup_lists_a_bounded_number_of_events(scenario):
+    state = as_of(scenario, D(5))
+    crowd = tuple(Event(id=f"e{n}", date=D(5), time="", time_precision=1,
+                        place_id="almaty-akimat", category="protest",
+                        summary=f"Crowd number {n}", sources=("sec-jan10",))
+                  for n in range(POPUP_EVENTS + 25))
+    busy = dataclasses.replace(state, events=crowd)
+    popup = by_id(layer_features(busy, scenario, "unrest"))["almaty-akimat"]["properties"]["popup"]
+    assert popup.count("Crowd number") == POPUP_EVENTS
+    assert "and 25 more event(s)" in popup

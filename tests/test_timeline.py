@@ -175,3 +175,13 @@ def test_days_outside_the_scenario_are_refused(scenario, text):
 def test_the_nine_days(scenario):
     assert scenario.days[0] == D(2) and scenario.days[-1] == D(10)
     assert len(scenario.days) == 9
+
+
+def test_events_by_day_matches_a_scan_and_is_built_once(scenario):
+    from dashboard.timeline import events_by_day
+
+    index = events_by_day(scenario)
+    for day in scenario.days:
+        assert index.get(day, ()) == tuple(e for e in scenario.events if e.date == day)
+        assert as_of(scenario, day).events == index.get(day, ())
+    assert events_by_day(scenario) is index
