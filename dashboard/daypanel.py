@@ -76,9 +76,10 @@ def badges_html(items: list[Badge]) -> str:
     return f"<div class='kz-badges'>{cells}</div>"
 
 
-def figures_rows(state: DayState, scenario: Scenario) -> list[dict]:
+def figures_rows(state: DayState, scenario: Scenario,
+                 metrics: tuple[str, ...] = PANEL_METRICS) -> list[dict]:
     rows = []
-    for metric in PANEL_METRICS:
+    for metric in metrics:
         fs = state.figures.get(metric)
         if fs is None:
             continue
@@ -96,8 +97,9 @@ def figures_rows(state: DayState, scenario: Scenario) -> list[dict]:
     return rows
 
 
-def figures_html(state: DayState, scenario: Scenario) -> str:
-    rows = figures_rows(state, scenario)
+def figures_html(state: DayState, scenario: Scenario,
+                 metrics: tuple[str, ...] = PANEL_METRICS, css_class: str = "kz-figs") -> str:
+    rows = figures_rows(state, scenario, metrics)
     if not rows:
         return "<p class='kz-muted'>No figures reported yet.</p>"
     cells = []
@@ -110,7 +112,45 @@ def figures_html(state: DayState, scenario: Scenario) -> str:
             f"<div class='kz-fig-label'>{esc(row['label'])}</div>"
             f"<div class='kz-fig-asof'>reported {esc(row['as_of'])} · "
             f"{esc(row['sources'])}</div>{also}</div>")
-    return f"<div class='kz-figs'>{''.join(cells)}</div>"
+    return f"<div class='{css_class}'>{''.join(cells)}</div>"
+
+
+KEY_METRICS = ("deaths", "injured", "detained")
+
+
+def key_figures_html(state: DayState, scenario: Scenario) -> str:
+    """The figures a room reads from afar, large."""
+    return figures_html(state, scenario, KEY_METRICS, "kz-figs kz-key-figs")
+
+
+def caveat_html(caveat) -> str:
+    """The blackout's warning that fewer reports does not mean less unrest."""
+    if caveat is None:
+        return ""
+    by = f" <span class='kz-muted'>— {esc(', '.join(caveat.publishers))}</span>" \
+        if caveat.publishers else ""
+    return (f"<div class='kz-caveat' data-testid='kz-caveat' role='note'>"
+            f"<b>{esc(caveat.headline)}</b><details><summary>What the sources say</summary>"
+            f"{esc(caveat.detail)}{by}</details></div>")
+
+
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],[data-testid="stHeader"],[data-testid="stToolbar"],
+[data-testid="stDecoration"]{display:none!important}
+.block-container,[data-testid="stMainBlockContainer"]{padding:.8rem 1.6rem 0!important;
+  max-width:100%!important}
+.kz-headline .kz-date{font-size:1.5rem}
+.kz-headline .kz-title{font-size:2rem;line-height:1.2}
+.kz-key-figs{grid-template-columns:1fr;margin:.5rem 0}
+.kz-key-figs .kz-fig-value{font-size:2.4rem}
+.kz-key-figs .kz-fig-label{font-size:1.25rem}
+.kz-key-figs .kz-fig-asof{font-size:1rem}
+.kz-caveat{font-size:1.1rem}.kz-caveat details{display:none}
+.kz-badge .kz-badge-label{font-size:.85rem}.kz-badge .kz-badge-value{font-size:1.15rem}
+</style>
+"""
 
 
 CHANGE_ICONS = {"appeared": "+", "ended": "–", "status_changed": "→", "figure_rose": "▲",
@@ -126,11 +166,14 @@ def changes_html(state: DayState) -> str:
     return f"<ul class='kz-changes'>{items}</ul>"
 
 
-def events_html(state: DayState, scenario: Scenario) -> str:
+def events_html(state: DayState, scenario: Scenario, start: int = 0,
+                limit: int | None = None) -> str:
+    """The day's events, all of them, or ``limit`` of them from ``start`` (a page)."""
     if not state.events:
         return "<p class='kz-muted'>No events recorded for this day.</p>"
+    shown = state.events[start:] if limit is None else state.events[start:start + limit]
     items = []
-    for event in state.events:
+    for event in shown:
         place = scenario.places.get(event.place_id)
         where = place.name if place and place.kind != "country" else "Nationwide"
         when = f"{event.time} · " if event.time else ""
@@ -140,7 +183,7 @@ def events_html(state: DayState, scenario: Scenario) -> str:
             f"<div>{esc(event.summary)}</div>"
             f"<details><summary>Sources</summary>{sources_html(scenario, event.sources)}"
             f"</details></li>")
-    return f"<ol class='kz-events'>{''.join(items)}</ol>"
+    return f"<ol class='kz-events' start='{start + 1}'>{''.join(items)}</ol>"
 
 
 def headline_html(state: DayState, scenario: Scenario, label: str) -> str:
@@ -175,6 +218,9 @@ PANEL_CSS = """
 .kz-figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
 .kz-fig{border:1px solid #e3e3e3;border-radius:6px;padding:6px 8px}
 .kz-fig-value{font-size:1.3rem;font-weight:800}
+.kz-caveat{margin:.3rem 0 .5rem;padding:.45rem .7rem;border-left:4px solid #b2182b;
+  background:#fdf0f0;border-radius:4px;font-size:.92rem}
+.kz-caveat b{font-weight:600}
 .kz-fig-label{font-weight:600;font-size:.85rem}
 .kz-fig-asof,.kz-also,.kz-muted{font-size:.75rem;color:#666}
 .kz-changes,.kz-events,.kz-advice{padding-left:1.1rem;margin:.2rem 0}

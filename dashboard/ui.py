@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from . import daypanel, gazetteer, travel, travelpanel
+from . import daypanel, gazetteer, travel, travelpanel, trends, urlstate
 from .assets import ensure_leaflet, write_basemap
 from .brief import day_brief
+from .cameras import Camera, cameras
 from .export import day_csv, day_geojson_text, day_html
 from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
 from .geocode import geocoder_from_setting
@@ -19,10 +21,11 @@ from .mapview import (
     LAYERS,
     TileSource,
     base_map,
-    click_mode_layer,
     day_label,
     day_layers,
+    map_content,
     traveller_layer,
+    view_layer,
 )
 from .scenario import Scenario, load_scenario
 from .settings import Settings
@@ -91,41 +94,123 @@ def _step(days: list[date], delta: int) -> None:
     st.session_state["day"] = days[max(0, min(len(days) - 1, index))]
 
 
-def _initial_day(days: list[date]) -> date:
-    raw = st.query_params.get("day")
-    if raw is None:
-        return days[0]
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = None
-    if day not in days:
-        st.toast(f"Unknown day in the link ({raw[:20]}): showing {day_label(days[0])}")
-        return days[0]
-    return day
+def apply_link(loaded: Scenario, views: dict[str, Camera]) -> None:
+    """On a session's first run, the link's day, layers, view and presentation become the
+    controls' state; a wrong value is named in a short notice and its default used."""
+    if st.session_state.get("_link_read") == loaded.data_dir:
+        return
+    st.session_state["_link_read"] = loaded.data_dir
+    state = urlstate.read(st.query_params.to_dict(), loaded.days, LAYER_KEYS, list(views),
+                          day_label=day_label)
+    st.session_state["day"] = state.day
+    st.session_state["layers"] = list(state.layers)
+    st.session_state["view"] = state.view
+    st.session_state["present"] = state.present
+    for notice in state.notices:
+        st.toast(notice, icon="⚠️")
+
+
+def write_link(day: date, layers: tuple[str, ...], view: str | None, present: bool) -> None:
+    """The address bar follows the page, so a copied link reopens what is shown."""
+    params = urlstate.write(urlstate.UrlState(day, layers, view, present), LAYER_KEYS)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
 
 
 def day_selector(loaded: Scenario) -> date:
     days = loaded.days
+    if "_day_pending" in st.session_state:  # a step of the player
+        st.session_state["day"] = st.session_state.pop("_day_pending")
     if st.session_state.get("day") not in days:
-        st.session_state["day"] = _initial_day(days)
-    left, middle, right = st.columns([1, 8, 1], vertical_alignment="bottom")
+        st.session_state["day"] = days[0]
+    left, middle, right, play, speed = st.columns([1.3, 6, 1.3, 1.2, 1.3],
+                                                  vertical_alignment="bottom")
     current = st.session_state["day"]
     left.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
-                disabled=current == days[0], use_container_width=True)
+                disabled=current == days[0], width="stretch")
     right.button("Next ▶", key="next", on_click=_step, args=(days, 1),
-                 disabled=current == days[-1], use_container_width=True)
+                 disabled=current == days[-1], width="stretch")
     middle.select_slider("Day", options=days, format_func=day_label, key="day",
                          label_visibility="collapsed")
-    day = st.session_state["day"]
-    st.query_params["day"] = day.isoformat()
-    return day
+    playing = st.session_state.get("playing", False)
+    play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
+                args=(days,), width="stretch",
+                help="Steps through the days by itself and stops on the last one.")
+    speed.selectbox("Speed", SPEEDS, index=1, key="speed", label_visibility="collapsed",
+                    format_func=lambda s: f"{s:g} s/day")
+    player(days)
+    return st.session_state["day"]
+
+
+SPEEDS = (1.0, 2.0, 4.0)  # seconds a day
+
+
+def _toggle_play(days: list[date]) -> None:
+    if st.session_state.get("playing"):
+        st.session_state["playing"] = False
+        return
+    if st.session_state.get("day") == days[-1]:  # from the start again
+        st.session_state["day"] = days[0]
+    st.session_state["playing"] = True
+    st.session_state["_played_at"] = time.monotonic()
+
+
+def player(days: list[date]) -> None:
+    """While playing, a fragment wakes every few seconds, moves to the next day and reruns the
+    page; it stops on the last day. Nothing waits in the server between two steps."""
+    playing = st.session_state.get("playing", False)
+    seconds = st.session_state.get("speed") or SPEEDS[1]
+
+    @st.fragment(run_every=seconds if playing else None)
+    def tick() -> None:
+        if not st.session_state.get("playing"):
+            return
+        now = time.monotonic()
+        if now - st.session_state.get("_played_at", 0.0) < seconds * 0.9:
+            return  # this run is the page's own, not a tick
+        st.session_state["_played_at"] = now
+        index = days.index(st.session_state["day"]) + 1 if st.session_state.get(
+            "day") in days else len(days)
+        if index < len(days):
+            st.session_state["_day_pending"] = days[index]
+        st.session_state["playing"] = index < len(days) - 1
+        st.rerun()
+
+    tick()
+
+
+def presentation_toggle() -> bool:
+    st.sidebar.toggle("Presentation mode", key="present",
+                      help="For a screen in a room: no sidebar, a large headline and "
+                           "figures, the map filling the screen. ?present=1 opens it.")
+    present = bool(st.session_state.get("present"))
+    if present:
+        st.html(daypanel.PRESENT_CSS)
+    return present
+
+
+def _leave_presentation() -> None:
+    st.session_state["present"] = False
+
+
+def camera_selector(views: dict[str, Camera]) -> Camera | None:
+    def chosen() -> None:
+        st.session_state["_camera_moves"] = st.session_state.get("_camera_moves", 0) + 1
+
+    key = st.segmented_control("Camera", list(views), key="view", format_func=lambda k:
+                               views[k].label, on_change=chosen,
+                               label_visibility="collapsed",
+                               help="Moves the map to a preset view; your zoom is kept "
+                                    "until you choose another.")
+    return views.get(key) if key else None
 
 
 def layer_selector() -> tuple[str, ...]:
+    if "layers" not in st.session_state:
+        st.session_state["layers"] = list(LAYER_KEYS)
     chosen = st.sidebar.pills("Map layers", options=list(LAYER_KEYS),
                               format_func=LAYER_LABELS.get, selection_mode="multi",
-                              default=list(LAYER_KEYS), key="layers")
+                              key="layers")
     return tuple(k for k in LAYER_KEYS if k in (chosen or []))
 
 
@@ -137,21 +222,28 @@ def tiles_toggle(settings: Settings) -> TileSource | None:
     return TileSource(settings.tile_url, settings.tile_attribution) if on else None
 
 
-def headline(state: DayState, loaded: Scenario) -> None:
-    st.html(daypanel.headline_html(state, loaded, day_label(state.day)))
-    st.html(daypanel.badges_html(daypanel.badges(state, loaded)))
+def headline(state: DayState, loaded: Scenario, present: bool) -> None:
+    st.html(daypanel.headline_html(state, loaded, day_label(state.day))
+            + daypanel.badges_html(daypanel.badges(state, loaded))
+            + (daypanel.key_figures_html(state, loaded) if present else "")
+            + daypanel.caveat_html(trends.blackout_caveat(state, loaded)))
+
+
+PRESENT_MAP_HEIGHT = 880  # px: the map fills a 1920x1080 screen below the day's controls
 
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
               tiles: TileSource | None, rep: travel.TravelReport | None,
-              pick: bool) -> dict | None:
+              pick: bool, camera: Camera | None, present: bool) -> dict | None:
     groups = day_layers(state, loaded, layers)
     if rep is not None:
         groups.append(traveller_layer(rep))
-    groups.append(click_mode_layer(pick))
+    camera_key = f"{camera.key}:{st.session_state.get('_camera_moves', 0)}" if camera else None
+    groups.append(view_layer(camera_key, camera.bounds if camera else None, pick, present))
     return st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
-                     feature_group_to_add=groups, height=620, use_container_width=True,
-                     returned_objects=[])
+                     feature_group_to_add=map_content(groups),
+                     height=PRESENT_MAP_HEIGHT if present else 620,
+                     use_container_width=True, returned_objects=[])
 
 
 def _take_map_click(returned: dict | None) -> None:
@@ -220,15 +312,43 @@ def traveller_panel(rep: travel.TravelReport, loaded: Scenario) -> None:
         st.html(travelpanel.details_html(rep, loaded))
 
 
+EVENTS_PER_PAGE = 50
+
+
+def events_page(count: int) -> int:
+    """Where the shown page of the day's events starts: a long day is read a page at a time,
+    so a step never sends thousands of events to the page."""
+    if count <= EVENTS_PER_PAGE:
+        return 0
+    starts = list(range(0, count, EVENTS_PER_PAGE))
+    start = st.selectbox(
+        "Events shown", starts, key=f"events-page-{count}",
+        format_func=lambda s: f"{s + 1:,}–{min(s + EVENTS_PER_PAGE, count):,} of {count:,}",
+        help="The downloads in the sidebar hold every event of the day.")
+    return start or 0
+
+
 def day_panel(state: DayState, loaded: Scenario) -> None:
     st.markdown("#### Figures as of this day")
     st.html(daypanel.figures_html(state, loaded))
     st.markdown("#### What changed since the day before")
     st.html(daypanel.changes_html(state))
-    st.markdown(f"#### Events ({len(state.events)})")
-    st.html(daypanel.events_html(state, loaded))
+    st.markdown(f"#### Events ({len(state.events):,})")
+    start = events_page(len(state.events))
+    st.html(daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE))
     with st.expander("Advice from the sources"):
         st.html(daypanel.advice_html(state, loaded))
+    trends_panel(state, loaded)
+
+
+def trends_panel(state: DayState, loaded: Scenario) -> None:
+    """The figures at the days they were reported and the events per day, the day marked."""
+    first, last = loaded.days[0], loaded.days[-1]
+    st.markdown(f"#### Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}")
+    st.altair_chart(trends.figures_chart(loaded, state.day), width="stretch")
+    st.altair_chart(trends.events_chart(loaded, state.day), width="stretch")
+    if any(trends.blackout(loaded, d) for d in loaded.days):
+        st.caption("Shaded: days of the internet blackout, when far fewer reports got out.")
 
 
 # (button label, key, what builds the file's text, file extension, MIME type)
@@ -260,22 +380,54 @@ def sidebar_about(loaded: Scenario) -> None:
         st.caption(f"{gazetteer.GEONAMES_ATTRIBUTION}. {GEOCODER_ATTRIBUTION}.")
 
 
+def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
+                 tiles: TileSource | None, views: dict[str, Camera]) -> None:
+    """For a room: the map large, beside it the headline, national status and key figures in
+    large type, the camera presets and the way out."""
+    keep_hidden_widgets()
+    map_col, side = st.columns([3, 1], gap="medium")
+    with side:
+        headline(state, loaded, True)
+        camera = camera_selector(views)
+        st.button("Leave presentation", key="leave", on_click=_leave_presentation,
+                  width="stretch")
+    write_link(state.day, layers, camera.key if camera else None, True)
+    with map_col:
+        map_panel(state, loaded, basemap_url, layers, tiles, None, False, camera, True)
+
+
+def keep_hidden_widgets() -> None:
+    """Presentation mode leaves the search out; what was typed there is kept for later."""
+    for key in ("find", "pick"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def run(settings: Settings) -> None:
     """Wire the page together: every panel reads the same DayState."""
     page_setup()
     loaded, basemap_url = scenario(settings)
     problems_notice(loaded)
+    views = cameras(loaded)
+    apply_link(loaded, views)
+    present = presentation_toggle()
     layers = layer_selector()
     tiles = tiles_toggle(settings)
     sidebar_about(loaded)
     day = day_selector(loaded)
     state = as_of(loaded, day)
     downloads(state, loaded)
-    headline(state, loaded)
+    if present:
+        presentation(state, loaded, basemap_url, layers, tiles, views)
+        return
+    headline(state, loaded, False)
+    camera = camera_selector(views)
     rep, pick = traveller_search(settings, loaded, state)
+    write_link(day, layers, camera.key if camera else None, False)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        returned = map_panel(state, loaded, basemap_url, layers, tiles, rep, pick)
+        returned = map_panel(state, loaded, basemap_url, layers, tiles, rep, pick, camera,
+                             False)
     with panel_col:
         with st.container():
             if rep is not None:

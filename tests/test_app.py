@@ -195,3 +195,94 @@ def test_the_day_can_be_downloaded():
     labels = [b.proto.label for b in buttons]
     assert labels == ["Offline map (HTML)", "Places and events (GeoJSON)",
                       "Places and events (CSV)", "One-page brief (Markdown)"]
+
+
+def test_a_long_day_is_listed_a_page_at_a_time(bundled_copy, monkeypatch):
+    rows = bundled_copy.rows("events.csv")
+    template = next(r for r in rows if r["date"] == "2022-01-05")
+    bundled_copy.write_rows("events.csv", rows + [
+        {**template, "id": f"busy-{n:03d}", "summary": f"Listed event number {n}."}
+        for n in range(120)])
+    monkeypatch.setenv("DASHBOARD_DATA", str(bundled_copy.path))  # for the second run too
+    at = run_app({"day": "2022-01-05"})
+    assert not at.exception
+    total = sum(1 for r in rows if r["date"] == "2022-01-05") + 120
+    pager = next(s for s in at.selectbox if s.label == "Events shown")
+    assert pager.options[0] == f"1–50 of {total}"
+    html = page_html(at)
+    assert html.count("data-event=") == 50
+    pager.set_value(100).run()
+    html = page_html(at)
+    assert html.count("data-event=") == total - 100
+    assert "<ol class='kz-events' start='101'>" in html
+    assert f"Events ({total})" in "\n".join(m.value for m in at.markdown)
+
+
+def params(at: AppTest) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def test_a_shared_link_is_reproduced_and_followed():
+    at = run_app({"day": "2022-01-07", "layers": "airports,zones", "view": "almaty",
+                  "present": "1"})
+    assert not at.exception
+    assert not at.toast
+    assert at.select_slider[0].value == date(2022, 1, 7)
+    assert at.session_state["layers"] == ["zones", "airports"]
+    assert at.session_state["view"] == "almaty"
+    assert at.session_state["present"] is True
+    assert params(at) == {"day": "2022-01-07", "layers": "zones,airports", "view": "almaty",
+                          "present": "1"}
+    # Moving the slider and leaving presentation mode update the address.
+    at.button(key="next").click().run()
+    at.button(key="leave").click().run()
+    assert params(at) == {"day": "2022-01-08", "layers": "zones,airports", "view": "almaty"}
+
+
+@pytest.mark.parametrize("query, kept", [
+    ({"layers": "airports,nonsense"}, {"layers": "airports"}),
+    ({"view": "paris"}, {}),
+    ({"present": "sometimes"}, {}),
+    ({"day": "x" * 5000, "layers": "<img src=x onerror=alert(1)>", "view": "'\"><script>"}, {}),
+])
+def test_bad_link_values_fall_back_with_a_notice(query, kept):
+    at = run_app(query)
+    assert not at.exception
+    assert at.toast
+    for toast in at.toast:
+        assert len(toast.proto.body) < 200 and "<" not in toast.proto.body
+    assert params(at) == {"day": "2022-01-02", **kept}
+    assert at.session_state["present"] is False
+
+
+def test_presentation_mode_leaves_out_the_search_and_panel_and_keeps_the_query():
+    at = run_app()
+    at.text_input(key="find").input("Almaty").run()
+    assert any("kz-verdict" in h for h in page_html(at).split("\n"))
+    at.sidebar.toggle(key="present").set_value(True).run()
+    assert not at.exception
+    html = page_html(at)
+    assert "kz-key-figs" in html and "<style>" in html
+    assert not [t for t in at.text_input if t.key == "find"]
+    assert "Figures as of this day" not in "\n".join(m.value for m in at.markdown)
+    at.button(key="leave").click().run()
+    assert at.text_input(key="find").value == "Almaty"  # what was typed is still there
+
+
+def test_play_starts_from_the_start_on_the_last_day_and_pauses():
+    at = run_app({"day": "2022-01-10"})
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True
+    assert at.select_slider[0].value == DAYS[0]
+    assert at.button(key="play").label == "⏸ Pause"
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is False
+    assert at.button(key="play").label == "▶ Play"
+
+
+def test_blackout_days_carry_the_caveat():
+    at = run_app({"day": "2022-01-04"})
+    assert "data-testid='kz-caveat'" not in page_html(at)
+    at.select_slider[0].set_value(date(2022, 1, 6)).run()
+    assert "fewer reports does not mean less unrest" in page_html(at)
+    assert len(at.get("vega_lite_chart")) == 2

@@ -117,3 +117,40 @@ def test_narrow_screen_puts_the_panel_below_the_map(page, app_server):
     frame_box, panel_box = _boxes(page)
     assert panel_box["y"] >= frame_box["y"] + frame_box["height"]
     assert frame_box["width"] <= 390
+
+
+LAYER_COUNTS = """() => { const n = {}; map_div.eachLayer(l => {
+  const k = l.options && l.options.kzLayer; if (k) n[k] = (n[k] || 0) + 1; }); return n; }"""
+
+
+def test_steps_keep_only_the_current_days_groups(page, app_server):
+    """streamlit-folium's list of added groups holds this step's groups, not every step's."""
+    frame = open_day(page, app_server, "2022-01-05")
+    groups = frame.evaluate("() => window.feature_group.length")
+    for label in ("Next ▶", "Next ▶", "◀ Previous", "Next ▶"):
+        step(page, label)
+    frame.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
+    assert frame.evaluate("() => window.feature_group.length") == groups
+    on_map = frame.evaluate("() => window.feature_group.filter(g => map_div.hasLayer(g)).length")
+    assert on_map == groups
+
+
+def test_state_of_emergency_areas_lie_beneath_the_points(page, app_server):
+    """The regions' outlines arrive from the basemap after the step's other layers; they are
+    still drawn first, so the airports and protest sites stay visible and clickable."""
+    frame = open_day(page, app_server, "2022-01-07")
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'emergency') n++; }); return n > 0; }")
+    order = frame.evaluate("""() => {
+      const paths = Array.from(document.querySelectorAll('.leaflet-overlay-pane path'));
+      const kind = {};
+      map_div.eachLayer(l => { if (l._path && l.options.kzLayer) kind[paths.indexOf(l._path)]
+        = l.options.kzLayer; });
+      return Object.keys(kind).map(Number).sort((a, b) => a - b).map(i => kind[i]);
+    }""")
+    last_region = max(i for i, k in enumerate(order) if k == "emergency")
+    first_point = min(i for i, k in enumerate(order) if k in ("airports", "unrest"))
+    assert last_region < first_point
+    counts = frame.evaluate(LAYER_COUNTS)
+    assert counts["emergency"] == 16  # nationwide on 7 January: every region, outlined

@@ -73,10 +73,16 @@ def test_a_click_on_the_map_chooses_the_place(page, app_server):
     wait_for_app(page)
     frame = map_frame(page)
     assert frame.evaluate("() => window.__kz_marker") == "kept"  # picking did not remount it
-    # Centre the map on Zhanaozen and click the middle of the map.
+    # Centre the map on Zhanaozen and click the middle of the map, once the page has
+    # finished scrolling the map into view (a click during a smooth scroll lands elsewhere).
     frame.evaluate("() => map_div.setView([43.34, 52.86], 9, {animate: false})")
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    iframe.scroll_into_view_if_needed()
+    box = None
+    while box != (box := iframe.bounding_box()):
+        page.wait_for_timeout(100)
     size = frame.evaluate("() => [map_div.getSize().x, map_div.getSize().y]")
-    frame.locator(".leaflet-container").click(position={"x": size[0] / 2, "y": size[1] / 2})
+    page.mouse.click(box["x"] + size[0] / 2, box["y"] + size[1] / 2)
     page.get_by_test_id("kz-verdict").wait_for()
     wait_for_app(page)
     text = page.get_by_test_id("kz-verdict").inner_text()
