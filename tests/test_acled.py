@@ -1,0 +1,446 @@
+"""The ACLED importer: awkward rows, the folder it writes, the command line and the app on it.
+
+``tests/data/acled/awkward.csv`` is a small hand-made export (SYNTHETIC rows) whose bad rows
+sit on known lines; bigger exports are generated here with a seeded generator.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import acled
+from dashboard.__main__ import main
+from dashboard.daypanel import events_html, figures_html
+from dashboard.mapview import day_label, layer_features
+from dashboard.scenario import EVENT_CATEGORIES, load_scenario
+from dashboard.snapshot import snapshot
+from dashboard.timeline import as_of
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+AWKWARD = Path(__file__).parent / "data" / "acled" / "awkward.csv"
+
+COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+]
+TYPES = [
+    ("Protests", "Peaceful protest"), ("Protests", "Protest with intervention"),
+    ("Riots", "Mob violence"), ("Battles", "Armed clash"),
+    ("Violence against civilians", "Attack"), ("Explosions/Remote violence", "Grenade"),
+    ("Strategic developments", "Arrests"), ("Strategic developments", "Other"),
+]
+PUBLISHERS = ["Synthetic Wire", "Synthetic Daily", "Test Radio", "Пример Новости"]
+
+
+def acled_rows(count: int, *, seed: int = 7, start: date = date(2022, 1, 2), days: int = 9,
+               iso: str = "398", country: str = "Kazakhstan", centre=(47.0, 70.0),
+               towns: int = 40):
+    """``count`` ACLED-shaped rows, all usable: row 1 on the first day, row 2 on the last."""
+    rng = random.Random(seed)
+    places = [(f"Synthetic Town {n}", f"Synthetic Region {n % 7}",
+               round(centre[0] + rng.uniform(-4, 4), 4), round(centre[1] + rng.uniform(-8, 8), 4),
+               rng.choice("1112223"))
+              for n in range(towns)]
+    for number in range(1, count + 1):
+        day = {1: start, 2: start + timedelta(days=days - 1)}.get(
+            number, start + timedelta(days=rng.randrange(days)))
+        kind, sub = rng.choice(TYPES)
+        town, admin1, lat, lon, precision = rng.choice(places)
+        yield {
+            "event_id_cnty": f"SYN{number}", "year": str(day.year),
+            "event_date": day.isoformat() if number % 5 == 0 else f"{day:%d} {day:%B %Y}",
+            "time_precision": rng.choice("1112"), "disorder_type": "Synthetic",
+            "event_type": kind, "sub_event_type": sub, "actor1": "Synthetic actor",
+            "inter1": "6", "interaction": "60", "iso": iso, "region": "Synthetic",
+            "country": country, "admin1": admin1, "location": town, "latitude": str(lat),
+            "longitude": str(lon), "geo_precision": precision,
+            "source": "; ".join(rng.sample(PUBLISHERS, rng.randint(1, 2))),
+            "source_scale": "National", "notes": f"SYNTHETIC test event {number}, not a report.",
+            "fatalities": rng.choice(["0", "0", "0", "1", "3"]), "timestamp": "1642000000",
+        }
+
+
+def write_export(path: Path, rows, columns=COLUMNS) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def events_by_id(scenario):
+    return {e.id: e for e in scenario.events}
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory):
+    """The awkward sample imported once: (AcledImport, folder, loaded scenario)."""
+    out = tmp_path_factory.mktemp("acled") / "awkward"
+    imported = acled.read_export(AWKWARD)
+    acled.write_scenario(imported, out)
+    return imported, out, load_scenario(out)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A clean generated export of 400 rows and its imported folder."""
+    base = tmp_path_factory.mktemp("generated")
+    export = write_export(base / "export.csv", acled_rows(400))
+    out = base / "scenario"
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0
+    return export, out
+
+
+# --------------------------------------------------------------------------- fields
+
+@pytest.mark.parametrize("text", ["02 January 2022", "2 January 2022", " 02 Jan 2022 ",
+                                  "2022-01-02", "02-January-2022", "02 january 2022"])
+def test_dates_in_acled_and_iso_form(text):
+    assert acled.parse_date(text) == date(2022, 1, 2)
+
+
+@pytest.mark.parametrize("text", ["", "31 February 2022", "02 Janvier 2022", "02/01/2022",
+                                  "2022-13-01", "tomorrow", "January 2022"])
+def test_bad_dates_are_refused(text):
+    with pytest.raises(ValueError):
+        acled.parse_date(text)
+
+
+@pytest.mark.parametrize(("event_type", "sub", "expected"), [
+    ("Protests", "Peaceful protest", "protest"),
+    ("Protests", "Excessive force against protestors", "protest"),
+    ("Riots", "Violent demonstration", "clash"),
+    ("Battles", "Armed clash", "clash"),
+    ("Battles", "Government regains territory", "recapture"),
+    ("Violence against civilians", "Attack", "clash"),
+    ("Explosions/Remote violence", "Air/drone strike", "explosion"),
+    ("Strategic developments", "Arrests", "arrest"),
+    ("Strategic developments", "Looting/property destruction", "looting"),
+    ("PROTESTS", "", "protest"),  # no sub-event type: the event type decides, any case
+    ("Riots", "A sub-event type ACLED may add later", "clash"),
+])
+def test_event_types_map_to_scenario_categories(event_type, sub, expected):
+    assert acled.category(event_type, sub) == expected
+
+
+def test_every_mapped_category_is_one_the_scenario_accepts():
+    used = set(acled.SUB_EVENT_CATEGORIES.values()) | set(acled.EVENT_TYPE_CATEGORIES.values())
+    assert used <= EVENT_CATEGORIES
+    with pytest.raises(ValueError, match="not an ACLED event type"):
+        acled.category("Parade", "")
+
+
+# --------------------------------------------------------------------------- the awkward sample
+
+def test_awkward_rows_are_reported_by_line_and_field(awkward):
+    imported, _, _ = awkward
+    found = {(p.line, p.field) for p in imported.problems}
+    assert found == {
+        (8, "latitude"),             # empty
+        (9, "latitude"),             # not a number
+        (10, "latitude,longitude"),  # 0, 0
+        (11, "event_date"),          # 31 February
+        (12, "event_type"),          # not an ACLED type
+        (13, "event_id_cnty"),       # duplicate of line 2
+        (14, "geo_precision"),       # 4
+        (16, "-"),                   # too few cells
+    }
+    assert imported.rows == 13 and imported.set_aside == 8
+    assert "first on line 2" in next(p.message for p in imported.problems if p.line == 13)
+
+
+def test_awkward_sample_makes_a_clean_scenario(awkward):
+    imported, out, scenario = awkward
+    assert scenario.problems == ()
+    assert set(events_by_id(scenario)) == {"TST1", "TST2", "TST3", "TST4", "TST11"}
+    assert len(scenario.places) == 3  # Testtown exact, Testtown near (precision 2), Regiontown
+    # The slider's days run from the first to the last event date.
+    assert scenario.days[0] == date(2022, 1, 3) and scenario.days[-1] == date(2022, 1, 8)
+    assert {f.name for f in out.iterdir()} >= {
+        "scenario.json", "sources.csv", "places.csv", "events.csv", "statuses.csv",
+        "restrictions.csv", "figures.csv", "regions.geojson", "README.md"}
+
+
+def test_approximate_places_are_drawn_as_areas(awkward):
+    _, _, scenario = awkward
+    events = events_by_id(scenario)
+
+    def feature(event_id):
+        event = events[event_id]
+        features = layer_features(as_of(scenario, event.date), scenario, "unrest")
+        return next(f for f in features if f["properties"]["id"] == event.place_id)
+
+    region = feature("TST3")  # geo_precision 3
+    assert scenario.places[events["TST3"].place_id].geo_precision == 3
+    assert region["geometry"]["type"] == "Point"
+    assert region["properties"]["r"] == acled.RADIUS_M[3] and "px" not in region["properties"]
+    near = feature("TST2")  # geo_precision 2
+    assert near["properties"]["r"] == acled.RADIUS_M[2] and "px" not in near["properties"]
+    exact = feature("TST1")  # geo_precision 1: a pin
+    assert "r" not in exact["properties"] and exact["properties"]["px"] > 0
+    assert scenario.places[events["TST1"].place_id].radius_m == 0
+
+
+def test_zero_fatalities_are_never_a_reported_zero(awkward):
+    _, out, scenario = awkward
+    events = events_by_id(scenario)
+    assert "fatalit" not in events["TST1"].summary.lower()  # fatalities 0
+    assert "fatalit" not in events["TST11"].summary.lower()  # fatalities empty
+    assert "ACLED estimate: 5 fatalities" in events["TST3"].summary
+    assert scenario.figures == ()
+    for day in scenario.days:
+        state = as_of(scenario, day)
+        assert snapshot(state, scenario)["figures"] == {}
+        assert "No figures reported yet" in figures_html(state, scenario)
+    assert "figures.csv` is empty" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_csv_text_stays_plain_and_is_escaped_on_the_page(awkward):
+    _, _, scenario = awkward
+    event = events_by_id(scenario)["TST4"]
+    assert ('"quoted", with a comma,\nnew line <script>alert(1)</script>\n& {{ braces }}'
+            in event.summary)
+    html = events_html(as_of(scenario, event.date), scenario)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_every_fact_cites_the_export_and_its_publishers(awkward):
+    _, _, scenario = awkward
+    export = scenario.sources[acled.EXPORT_SOURCE_ID]
+    assert export.file == "awkward.csv" and "awkward.csv" in export.title
+    for event in scenario.events:
+        assert acled.EXPORT_SOURCE_ID in event.sources
+        assert len(event.sources) >= 2  # the export and at least one publisher
+    for place in scenario.places.values():
+        assert place.sources == (acled.EXPORT_SOURCE_ID,)
+        assert "awkward.csv, line" in place.coord_source
+    publishers = {s.publisher for s in scenario.sources.values()}
+    assert {"Test Wire", "Other Daily"} <= publishers
+    two = events_by_id(scenario)["TST2"]  # source "Test Wire; Other Daily"
+    assert {scenario.sources[s].publisher for s in two.sources} >= {"Test Wire", "Other Daily"}
+    for source in scenario.sources.values():
+        assert source.file == "awkward.csv"
+        assert source.id == acled.EXPORT_SOURCE_ID or "ACLED export awkward.csv" in source.note
+
+
+def test_date_precision_is_said_in_the_summary(awkward):
+    _, _, scenario = awkward
+    events = events_by_id(scenario)
+    assert "only the week" in events["TST3"].summary  # time_precision 2
+    assert "approximate" not in events["TST1"].summary
+
+
+def test_ids_are_stable_whatever_the_row_order(tmp_path, awkward):
+    imported, _, _ = awkward
+    with open(AWKWARD, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = [r for r in reader if len(r) == len(header)]
+    reversed_file = tmp_path / "reversed.csv"
+    with open(reversed_file, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(reversed(rows))
+    again = acled.read_export(reversed_file)
+    assert {e.id: e.place_id for e in again.events if e.id != "TST1"} == \
+        {e.id: e.place_id for e in imported.events if e.id != "TST1"}
+    assert set(again.sources) == set(imported.sources)
+
+
+def test_export_not_in_kazakhstan_gets_its_own_map_and_time(tmp_path):
+    rows = acled_rows(50, iso="76", country="Brazil", centre=(-15.0, -50.0))
+    export = write_export(tmp_path / "brazil.csv", rows)
+    out = tmp_path / "brazil"
+    assert main(["import-acled", str(export), "--out", str(out), "--title", "Test <title>"]) == 0
+    meta = json.loads((out / "scenario.json").read_text(encoding="utf-8"))
+    assert meta["title"] == "Test <title>"
+    assert meta["country"] == "BR" and meta["country_outline"] == "BRA"
+    assert "+06:00" not in meta["utc_offset"] and "-03:00" in meta["utc_offset"]
+    scenario = load_scenario(out)
+    assert scenario.problems == ()
+    assert scenario.regions["features"] == [] and not (out / "neighbours.geojson").exists()
+    south, west, north, east = scenario.meta.neighbourhood
+    assert all(south <= p.lat <= north and west <= p.lon <= east
+               for p in scenario.places.values())
+
+
+def test_kazakhstan_export_reuses_the_bundled_basemap(awkward):
+    _, _, scenario = awkward
+    assert len(scenario.regions["features"]) == 16
+    assert scenario.neighbours["features"]
+    assert scenario.meta.utc_offset == "+05:00/+06:00"  # Kazakhstan's zones in January 2022
+
+
+# --------------------------------------------------------------------------- command line
+
+def test_clean_export_exits_0_and_validates(generated, capsys):
+    export, out = generated
+    scenario = load_scenario(out)
+    assert scenario.problems == ()
+    assert len(scenario.events) == 400
+    assert scenario.days[0] == date(2022, 1, 2) and scenario.days[-1] == date(2022, 1, 10)
+    assert main(["validate", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_some_rows_set_aside_exits_1_with_line_numbers(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["import-acled", str(AWKWARD), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{AWKWARD}:8: latitude: is empty; row set aside" in err
+    assert any(line.startswith(f"{AWKWARD}:11: event_date: ") for line in err)
+    assert any(line.startswith(f"{AWKWARD}:16: -: has 3 cells") for line in err)
+    assert err[-1].startswith(f"wrote {out}: 5 events") and "8 of 13 rows set aside" in err[-1]
+    assert main(["validate", str(out)]) == 0
+
+
+def test_module_entry_point_exit_code(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import-acled", str(AWKWARD),
+                           "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 1
+    assert f"{AWKWARD}:9: latitude: 'abc' is not a number" in done.stderr
+
+
+def _error_of(args, capsys) -> str:
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert captured.out == "" and len(lines) == 1 and lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    missing = tmp_path / "nowhere.csv"
+    line = _error_of(["import-acled", str(missing), "--out", str(tmp_path / "o")], capsys)
+    assert str(missing) in line and "no such file" in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_empty_file_exits_2(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    line = _error_of(["import-acled", str(empty), "--out", str(tmp_path / "o")], capsys)
+    assert str(empty) in line and "empty" in line
+
+
+def test_file_without_acled_columns_exits_2(tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,lat\n1,x,2\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(other), "--out", str(tmp_path / "o")], capsys)
+    assert str(other) in line and "not an ACLED export" in line and "event_date" in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_folder_instead_of_file_exits_2(tmp_path, capsys):
+    line = _error_of(["import-acled", str(tmp_path), "--out", str(tmp_path / "o")], capsys)
+    assert str(tmp_path) in line and "folder" in line
+
+
+def test_binary_file_exits_2(tmp_path, capsys):
+    binary = tmp_path / "export.xlsx"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\xa1\xb2\xc3\xd4\xff\xfe" * 20)
+    line = _error_of(["import-acled", str(binary), "--out", str(tmp_path / "o")], capsys)
+    assert str(binary) in line and "header" in line
+
+
+def test_output_that_is_a_file_exits_2(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    line = _error_of(["import-acled", str(AWKWARD), "--out", str(taken)], capsys)
+    assert str(taken) in line and "is a file" in line
+    assert taken.read_text(encoding="utf-8") == "x"
+
+
+def test_header_only_or_only_bad_rows_exit_2_and_write_nothing(tmp_path, capsys):
+    header_only = write_export(tmp_path / "header.csv", [])
+    assert main(["import-acled", str(header_only), "--out", str(tmp_path / "a")]) == 2
+    assert "no usable rows (0 of 0 set aside)" in capsys.readouterr().err
+    rows = list(acled_rows(3))
+    for row in rows:
+        row["latitude"] = ""
+    bad = write_export(tmp_path / "bad.csv", rows)
+    assert main(["import-acled", str(bad), "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: latitude: is empty" in err and "nothing written" in err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_bom_uppercase_header_and_non_utf8_row(tmp_path, capsys):
+    rows = list(acled_rows(3))
+    path = tmp_path / "latin.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        handle.write(",".join(c.upper() for c in COLUMNS) + "\n")
+        writer.writerows(rows)
+    latin = dict(rows[0], event_id_cnty="SYN9", notes="SYNTHETIC caf\xe9")
+    with open(path, "ab") as handle:  # line 5: Latin-1, not UTF-8
+        handle.write((",".join(latin.get(c, "") for c in COLUMNS) + "\n").encode("latin-1"))
+    assert main(["import-acled", str(path), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:5: -: not UTF-8 text" in err
+    assert len(load_scenario(tmp_path / "o").events) == 3
+
+
+def test_non_empty_output_folder_needs_force(tmp_path, generated, capsys):
+    export, _ = generated
+    out = tmp_path / "scenario"
+    out.mkdir()
+    (out / "flights.csv").write_text("left over from another scenario\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(export), "--out", str(out)], capsys)
+    assert "not empty" in line and "--force" in line
+    assert main(["import-acled", str(export), "--out", str(out), "--force"]) == 0
+    assert not (out / "flights.csv").exists()  # a stale table would mix with the import
+    assert load_scenario(out).problems == ()
+
+
+def test_large_export_streams(tmp_path):
+    export = write_export(tmp_path / "big.csv", acled_rows(100_000, seed=3, days=400,
+                                                           towns=3_000))
+    imported = acled.read_export(export)
+    assert len(imported.events) == 100_000 and not imported.problems
+    acled.write_scenario(imported, tmp_path / "big")
+    scenario = load_scenario(tmp_path / "big")
+    assert scenario.problems == ()
+    assert len(scenario.events) == 100_000 and len(scenario.days) == 400
+
+
+# --------------------------------------------------------------------------- the app
+
+def test_app_opens_the_imported_folder(generated):
+    _, out = generated
+    scenario = load_scenario(out)
+    old = os.environ.get("DASHBOARD_DATA")
+    os.environ["DASHBOARD_DATA"] = str(out)
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert not at.warning  # no rows set aside
+        slider = at.select_slider[0]
+        assert slider.options == [day_label(d) for d in scenario.days]
+        assert slider.value == scenario.days[0]
+        last = scenario.days[-1]
+        at.select_slider[0].set_value(last).run()
+        assert not at.exception
+        html = "\n".join(el.proto.body for el in at.get("html"))
+        assert day_label(last) in html
+        assert html.count("data-event=") == len(as_of(scenario, last).events)
+    finally:
+        if old is None:
+            os.environ.pop("DASHBOARD_DATA", None)
+        else:
+            os.environ["DASHBOARD_DATA"] = old
