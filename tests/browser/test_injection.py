@@ -1,0 +1,94 @@
+"""Script injection: every text field of the data holds markup and script (tests/hostile_text.py).
+In the app's panels, tooltips, popups and search, and in the exported page, nothing runs and
+the markup is shown as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.export import day_html
+from dashboard.scenario import load_scenario
+from dashboard.timeline import as_of
+from tests.browser.conftest import external_requests, map_frame, wait_for_app
+from tests.hostile_text import MARK, hostile_copy
+
+OPEN_ALL = """() => {
+  let n = 0;
+  map_div.eachLayer(l => { if (l.options && l.options.kzLayer) {
+    if (l.getPopup && l.getPopup()) { l.openPopup(); n++; }
+    if (l.getTooltip && l.getTooltip()) { l.openTooltip(); n++; }
+  } });
+  return n;
+}"""
+RAN = f"() => window.top.{MARK} || null"
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory):
+    return hostile_copy(tmp_path_factory.mktemp("hostile") / "geodata")
+
+
+@pytest.fixture(scope="module")
+def hostile_server(streamlit_server, hostile_dir):
+    return streamlit_server(env={"DASHBOARD_DATA": str(hostile_dir)})
+
+
+def test_nothing_in_the_data_runs_in_the_app(page, hostile_server, hostile_dir):
+    assert load_scenario(hostile_dir).problems == ()
+    page.goto(f"{hostile_server.url}/?day=2022-01-05")
+    wait_for_app(page)
+    for day in range(5, 11):
+        frame = map_frame(page)
+        frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options "
+                                "&& l.options.kzId) n++; }); return n > 0; }")
+        assert frame.evaluate(OPEN_ALL) > 0
+        # Shown as text: the markup is visible, not interpreted.
+        headline = page.get_by_test_id("kz-headline").inner_text()
+        assert "headlines.csv.headline" in headline and "<img src=x" in headline
+        assert "{{7*7}}" in headline and "49" not in headline
+        popups = frame.locator(".leaflet-popup-content, .leaflet-tooltip").all_inner_texts()
+        assert any("<script>" in text for text in popups)
+        assert frame.evaluate(RAN) is None and page.evaluate(RAN) is None, day
+        if day < 10:
+            page.get_by_role("button", name="Next ▶").click()
+            wait_for_app(page)
+    panel = page.locator("section.main, [data-testid=stMain]").first.inner_text()
+    for field in ("events.csv.summary", "sources.csv.publisher", "places.csv.name"):
+        assert field in panel, field
+    assert page.evaluate(RAN) is None
+    assert external_requests(page) == []
+
+
+def test_search_answers_hostile_names_as_text(page, hostile_server):
+    page.goto(f"{hostile_server.url}/?day=2022-01-07")
+    wait_for_app(page)
+    box = page.get_by_role("textbox", name="Find a place")
+    box.fill("Almaty International Airport")
+    box.press("Enter")
+    page.get_by_test_id("kz-verdict").wait_for()
+    wait_for_app(page)
+    text = page.get_by_test_id("kz-verdict").inner_text()
+    assert "places.csv.name" in text and "<img src=x" in text
+    frame = map_frame(page)
+    frame.evaluate(OPEN_ALL)
+    assert frame.evaluate(RAN) is None and page.evaluate(RAN) is None
+
+
+def test_the_exported_page_runs_nothing_from_the_data(browser, hostile_dir, tmp_path):
+    scenario = load_scenario(hostile_dir)
+    for day in scenario.days[3:6]:
+        path = tmp_path / f"{day}.html"
+        path.write_text(day_html(as_of(scenario, day), scenario), encoding="utf-8")
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            page.wait_for_function("() => document.documentElement.dataset.kzReady === '1'")
+            assert page.evaluate("() => { let n = 0; window.kzMap.eachLayer(l => { if "
+                                 "(l.options && l.options.kzLayer) { if (l.getPopup()) "
+                                 "{ l.openPopup(); n++; } } }); return n; }") > 0
+            body = page.locator("body").inner_text()
+            assert "headlines.csv.headline" in body and "<script>" in body
+            assert page.evaluate(RAN) is None
+        finally:
+            context.close()
