@@ -7,10 +7,11 @@ and the row is set aside while the valid rest loads.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -51,6 +52,9 @@ QUALIFIERS = frozenset({"exact", "at_least", "more_than", "about"})
 SCOPES = frozenset({"domestic", "international"})
 # Kazakhstan's neighbourhood: anything outside is a typo (swapped or signless coordinates).
 DEFAULT_NEIGHBOURHOOD = (35.0, 40.0, 60.0, 95.0)  # south, west, north, east
+# A file larger than this is set aside unread: the basemap alone goes to every viewer.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_DAYS = 3653  # the longest scenario, ten years: one slider step per day
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,18 @@ class FieldError(ValueError):
     """A field's value is wrong; the message says how."""
 
 
+def _quote(value: object, limit: int = 60) -> str:
+    """repr() of a value from the data, cut short: a message stays one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 5]}...{text[-1]}"
+
+
+def _quote_all(values: Iterable[object], most: int = 5) -> str:
+    values = list(values)
+    more = f" and {len(values) - most} more" if len(values) > most else ""
+    return ", ".join(_quote(v) for v in values[:most]) + more
+
+
 def _text(value: str) -> str:
     return value.strip()
 
@@ -251,8 +267,10 @@ def _required(value: str) -> str:
 
 def _ident(value: str) -> str:
     value = _required(value)
-    if any(c.isspace() for c in value) or any(c in value for c in ";|,<>\"'"):
-        raise FieldError(f"{value!r} is not a valid id (no spaces or ; | , < > quotes)")
+    if (not value.isprintable() or any(c.isspace() for c in value)
+            or any(c in value for c in ";|,<>\"'")):
+        raise FieldError(f"{_quote(value)} is not a valid id (printable, no spaces or "
+                         "; | , < > quotes)")
     return value
 
 
@@ -276,9 +294,9 @@ def _float(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise FieldError(f"{value!r} is not a number") from None
+        raise FieldError(f"{_quote(value)} is not a number") from None
     if not math.isfinite(number):
-        raise FieldError(f"{value!r} is not a finite number")
+        raise FieldError(f"{_quote(value)} is not a finite number")
     return number
 
 
@@ -294,7 +312,7 @@ def _int_in(allowed: Iterable[int]) -> Callable[[str], int]:
         try:
             number = int(value)
         except ValueError:
-            raise FieldError(f"{value!r} is not a whole number") from None
+            raise FieldError(f"{_quote(value)} is not a whole number") from None
         if number not in allowed:
             raise FieldError(f"{number} is not one of {', '.join(map(str, allowed))}")
         return number
@@ -307,7 +325,7 @@ def _count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise FieldError(f"{value!r} is not a whole number") from None
+        raise FieldError(f"{_quote(value)} is not a whole number") from None
     if number < 0:
         raise FieldError(f"{number} is negative")
     return number
@@ -317,7 +335,7 @@ def _enum(allowed: frozenset[str]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = _required(value)
         if value not in allowed:
-            raise FieldError(f"{value!r} is not one of: {', '.join(sorted(allowed))}")
+            raise FieldError(f"{_quote(value)} is not one of: {', '.join(sorted(allowed))}")
         return value
 
     return parse
@@ -329,15 +347,20 @@ def _bool(value: str) -> bool:
         return True
     if value in ("", "no", "false", "0"):
         return False
-    raise FieldError(f"{value!r} is not yes or no")
+    raise FieldError(f"{_quote(value)} is not yes or no")
+
+
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _date(value: str) -> date:
     value = _required(value)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    if _DATE_FORM.fullmatch(value):  # date.fromisoformat alone takes 20220105 and 2022-W01-3
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise FieldError(f"{_quote(value)} is not a date in the form YYYY-MM-DD")
 
 
 def _optional_date(value: str) -> date | None:
@@ -349,10 +372,10 @@ def _time(value: str) -> str:
     if not value:
         return ""
     parts = value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
-        raise FieldError(f"{value!r} is not a time in the form HH:MM")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts):
+        raise FieldError(f"{_quote(value)} is not a time in the form HH:MM")
     if int(parts[0]) > 23 or int(parts[1]) > 59:
-        raise FieldError(f"{value!r} is not a time of day")
+        raise FieldError(f"{_quote(value)} is not a time of day")
     return value
 
 
@@ -361,8 +384,8 @@ def _hours(value: str) -> str:
     if not value:
         return ""
     start, sep, end = value.partition("-")
-    if not sep:
-        raise FieldError(f"{value!r} is not hours in the form HH:MM-HH:MM")
+    if not sep or not start.strip() or not end.strip():
+        raise FieldError(f"{_quote(value)} is not hours in the form HH:MM-HH:MM")
     _time(start)
     _time(end)
     return value
@@ -434,19 +457,59 @@ class _Collector:
         self.problems.append(Problem(file, row, field_name, message))
 
 
-def _decode_lines(raw: bytes, file: str, out: _Collector) -> str:
-    """Decode UTF-8 text line by line: a line that is not UTF-8 is reported and dropped."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    good: list[str] = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+def _read_bytes(path: Path, file: str, out: _Collector, then: str) -> bytes | None:
+    """The file's bytes, or None after a problem (too large, unreadable) that ends in `then`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            out.add(file, 0, "-", f"is {size / 2**20:.0f} MB, more than the "
+                    f"{MAX_FILE_BYTES // 2**20} MB a scenario file may have; {then}")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        out.add(file, 0, "-", f"cannot be read: {exc.strerror or exc}; {then}")
+        return None
+
+
+def _decode_lines(raw: bytes, file: str, out: _Collector) -> tuple[list[str], set[int]]:
+    """Decode UTF-8 text line by line (ends kept); returns the lines and the numbers of those
+    that are not UTF-8 or hold a NUL byte, which are reported (their rows are set aside)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    lines: list[str] = []
+    bad: set[int] = set()
+    # bytes.splitlines breaks at \n, \r and \r\n only: the lines the csv module counts.
+    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
         try:
-            good.append(line.decode("utf-8"))
+            text = line.decode("utf-8")
+            if "\0" in text:
+                out.add(file, number, "-", "holds a NUL byte (binary data?); row set aside")
+                bad.add(number)
         except UnicodeDecodeError as exc:
             out.add(file, number, "-", f"not UTF-8 text (byte {exc.start + 1} of the line); "
                     "row set aside")
-            good.append("")  # keep line numbers aligned; a blank line is skipped below
-    return "\n".join(good)
+            bad.add(number)
+            text = line.decode("utf-8", "replace")
+        lines.append(text)
+    return lines, bad
+
+
+class _Lines:
+    """A file's lines for csv.reader, with a cursor that can be set back: after a broken row
+    that ran over several lines (a stray quote), reading goes on from its second line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.next = 0  # index of the next line to read
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
 
 
 def read_table(data_dir: Path, table: Table, out: _Collector) -> list[tuple[int, dict[str, Any]]]:
@@ -456,42 +519,60 @@ def read_table(data_dir: Path, table: Table, out: _Collector) -> list[tuple[int,
         if table.required:
             out.add(table.file, 0, "-", "file is missing")
         return []
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        out.add(table.file, 0, "-", f"cannot be read: {exc.strerror or exc}")
+    raw = _read_bytes(path, table.file, out, "file set aside")
+    if raw is None:
         return []
-    text = _decode_lines(raw, table.file, out)
-    if not text.strip():
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in raw[:200].split(
+            b"\n", 1)[0]:
+        out.add(table.file, 0, "-", "is UTF-16 (or binary) data, not UTF-8 text: save it as "
+                "UTF-8; file set aside")
+        return []
+    lines, bad = _decode_lines(raw, table.file, out)
+    if not any(line.strip() for line in lines):
         out.add(table.file, 1, "-", "file is empty (no header row)")
         return []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    source = _Lines(lines)
+    reader = csv.reader(source, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except (csv.Error, StopIteration) as exc:
         out.add(table.file, 1, "-", f"header cannot be read: {exc}")
         return []
+    if bad & set(range(1, source.next + 1)):
+        return []  # the header's line is reported above
     missing = [c for c in table.columns if c not in header]
     if missing:
         out.add(table.file, 1, ",".join(missing), "column missing from the header")
         return []
     rows: list[tuple[int, dict[str, Any]]] = []
-    line = reader.line_num
     while True:
-        start = line + 1
+        start = source.next + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            out.add(table.file, start, "-", f"malformed CSV: {exc}; rest of file set aside")
-            break
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
+            why = (f"a cell is longer than {csv.field_size_limit()} characters"
+                   if "field limit" in str(exc) else f"malformed CSV ({exc}): a stray or "
+                   "unclosed quote?")
+            out.add(table.file, start, "-", f"{why}; row set aside")
+            source.next = start  # go on with the next line
             continue
+        end = source.next
+        broken_lines = sorted(bad & set(range(start, end + 1)))
+        if not any(c.strip() for c in cells) or (broken_lines and end == start):
+            continue  # blank, or a line reported as it was decoded
         if len(cells) != len(header):
-            out.add(table.file, start, "-",
-                    f"has {len(cells)} cells, the header has {len(header)}; row set aside")
+            runs_on = (f" (a quoted cell runs on to line {end}: is a quote missing?)"
+                       if end > start else "")
+            out.add(table.file, start, "-", f"has {len(cells)} cells, the header has "
+                    f"{len(header)}; row set aside{runs_on}")
+            source.next = start  # the lines a stray quote took in are read as rows again
+            continue
+        if broken_lines:
+            if broken_lines[0] != start:
+                out.add(table.file, start, "-", f"line {broken_lines[0]} of this row is not "
+                        "UTF-8 text; row set aside")
             continue
         record = dict(zip(header, cells, strict=True))
         parsed: dict[str, Any] = {}
@@ -512,8 +593,8 @@ def _dedupe(rows: list[tuple[int, dict]], file: str, out: _Collector) -> list[tu
     kept = []
     for line, row in rows:
         if row["id"] in seen:
-            out.add(file, line, "id",
-                    f"duplicate id {row['id']!r} (first on row {seen[row['id']]}); row set aside")
+            out.add(file, line, "id", f"duplicate id {_quote(str(row['id']))} (first on row "
+                    f"{seen[row['id']]}); row set aside")
             continue
         seen[row["id"]] = line
         kept.append((line, row))
@@ -541,13 +622,21 @@ def _positions(geometry: dict) -> Iterable[Any]:
                 yield from ring
 
 
+def _is_number(value: Any) -> bool:
+    """A finite JSON number (true and false are not numbers; an int of 400 digits is one, and
+    would overflow math.isfinite)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _check_geometry(geometry: Any, bounds: tuple[float, float, float, float] | None) -> str:
     """Return an error message, or '' when the geometry is usable."""
     if not isinstance(geometry, dict):
         return "is not a GeoJSON geometry object"
     kind = geometry.get("type")
     if kind not in _GEOMETRY_TYPES:
-        return f"type {kind!r} is not one of {', '.join(sorted(_GEOMETRY_TYPES))}"
+        return f"type {_quote(kind)} is not one of {', '.join(sorted(_GEOMETRY_TYPES))}"
     try:
         points = list(_positions(geometry))
     except (KeyError, TypeError):
@@ -556,15 +645,18 @@ def _check_geometry(geometry: Any, bounds: tuple[float, float, float, float] | N
         return "has no coordinates"
     for position in points:
         if (not isinstance(position, list | tuple) or len(position) < 2
-                or not all(isinstance(v, int | float) and math.isfinite(v) for v in position[:2])):
+                or not all(_is_number(v) for v in position[:2])):
             return f"has a malformed position {str(position)[:40]}"
         lon, lat = position[0], position[1]
+        where = f"position {_quote(lon, 24)}, {_quote(lat, 24)}"
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return f"position {lon}, {lat} is not a longitude, latitude pair"
+            return f"{where} is not a longitude, latitude pair"
         if bounds is not None:
             south, west, north, east = bounds
             if not (south <= lat <= north and west <= lon <= east):
-                return f"position {lon}, {lat} lies outside the scenario's neighbourhood"
+                swapped = south <= lon <= north and west <= lat <= east
+                return (f"{where} lies outside the scenario's neighbourhood"
+                        + (" (longitude and latitude look swapped)" if swapped else ""))
     return ""
 
 
@@ -577,16 +669,19 @@ def read_geojson(data_dir: Path, file: str, out: _Collector, *, required: bool,
         if required:
             out.add(file, 0, "-", "file is missing")
         return []
+    raw = _read_bytes(path, file, out, "file set aside")
+    if raw is None:
+        return []
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         out.add(file, 0, "-", f"not UTF-8 text: {exc.reason}")
         return []
     except json.JSONDecodeError as exc:
         out.add(file, exc.lineno, "-", f"not valid JSON: {exc.msg} (column {exc.colno})")
         return []
-    except (OSError, RecursionError) as exc:
-        out.add(file, 0, "-", f"cannot be read: {exc}")
+    except RecursionError:
+        out.add(file, 0, "-", "cannot be read: nested too deeply")
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         out.add(file, 0, "type", "is not a GeoJSON FeatureCollection")
@@ -616,8 +711,8 @@ def read_geojson(data_dir: Path, file: str, out: _Collector, *, required: bool,
             continue
         fid = props.get("id", "")
         if fid and fid in seen:
-            out.add(file, number, "properties.id",
-                    f"duplicate id {fid!r} (first is feature {seen[fid]}); feature set aside")
+            out.add(file, number, "properties.id", f"duplicate id {_quote(fid)} (first is "
+                    f"feature {seen[fid]}); feature set aside")
             continue
         seen[fid] = number
         kept.append((number, feature))
@@ -638,54 +733,121 @@ _DEFAULT_META = Meta(
 )
 
 
+def _box(value: Any) -> tuple[float, float, float, float] | None:
+    """[south, west, north, east] in degrees with south < north and west < east, or None."""
+    if not (isinstance(value, list) and len(value) == 4 and all(map(_is_number, value))):
+        return None
+    south, west, north, east = value
+    if -90 <= south < north <= 90 and -180 <= west < east <= 180:
+        return float(south), float(west), float(north), float(east)
+    return None
+
+
+def _within(inner: tuple[float, ...], box: tuple[float, float, float, float]) -> bool:
+    """A [lat, lon] point or a [south, west, north, east] box lies inside the box."""
+    south, west, north, east = box
+    lats, lons = inner[0::2], inner[1::2]
+    return all(south <= v <= north for v in lats) and all(west <= v <= east for v in lons)
+
+
 def read_meta(data_dir: Path, out: _Collector) -> Meta:
     file = "scenario.json"
     path = data_dir / file
     if not path.is_file():
         out.add(file, 0, "-", "file is missing; using the default 2-10 January 2022 scenario")
         return _DEFAULT_META
-    try:
-        raw = json.loads(path.read_bytes().decode("utf-8-sig"))
-        if not isinstance(raw, dict):
-            raise ValueError("not a JSON object")
-    except (ValueError, OSError) as exc:
-        out.add(file, 0, "-", f"cannot be read ({exc}); using the default scenario")
+    data = _read_bytes(path, file, out, "using the default scenario")
+    if data is None:
         return _DEFAULT_META
-    meta = _DEFAULT_META
+    repeated: list[str] = []
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        return dict(pairs)
+
+    try:
+        raw = json.loads(data.decode("utf-8-sig"), object_pairs_hook=no_repeats)
+    except json.JSONDecodeError as exc:
+        out.add(file, exc.lineno, "-", f"not valid JSON: {exc.msg} (column {exc.colno}); "
+                "using the default scenario")
+        return _DEFAULT_META
+    except UnicodeDecodeError as exc:
+        out.add(file, 0, "-", f"not UTF-8 text: {exc.reason}; using the default scenario")
+        return _DEFAULT_META
+    except RecursionError:
+        out.add(file, 0, "-", "nested too deeply; using the default scenario")
+        return _DEFAULT_META
+    if not isinstance(raw, dict):
+        out.add(file, 0, "-", "is not a JSON object; using the default scenario")
+        return _DEFAULT_META
+    for key in dict.fromkeys(k for k in repeated if k in raw):
+        out.add(file, 0, key, "is given more than once; the last one is used")
     values: dict[str, Any] = {}
-    for key, parse in (("start", _date), ("end", _date)):
+    for key in ("start", "end"):
         if key in raw:
             try:
-                values[key] = parse(str(raw[key]))
+                values[key] = _date(str(raw[key]))
             except FieldError as exc:
-                out.add(file, 0, key, str(exc))
+                out.add(file, 0, key, f"{exc}; using the default")
     for key in ("title", "utc_offset", "country", "country_outline"):
-        if isinstance(raw.get(key), str) and raw[key].strip():
-            values[key] = raw[key].strip()
+        if key in raw:
+            if isinstance(raw[key], str) and raw[key].strip():
+                values[key] = raw[key].strip()
+            else:
+                out.add(file, 0, key, "must be a non-empty text; using the default")
     for key in ("neighbourhood", "view"):
-        box = raw.get(key)
-        if box is None:
-            continue
-        if (isinstance(box, list) and len(box) == 4
-                and all(isinstance(v, int | float) for v in box) and box[0] < box[2]
-                and box[1] < box[3]):
-            values[key] = tuple(float(v) for v in box)
+        if raw.get(key) is not None:
+            box = _box(raw[key])
+            if box is None:
+                out.add(file, 0, key, "must be [south, west, north, east] in degrees, south "
+                        "below north and west of east; using the default")
+            else:
+                values[key] = box
+    if "center" in raw:
+        centre = raw["center"]
+        if (isinstance(centre, list) and len(centre) == 2 and all(map(_is_number, centre))
+                and -90 <= centre[0] <= 90 and -180 <= centre[1] <= 180):
+            values["center"] = (float(centre[0]), float(centre[1]))
         else:
-            out.add(file, 0, key, "must be [south, west, north, east]")
-    centre = raw.get("center")
-    if isinstance(centre, list) and len(centre) == 2 and all(
-            isinstance(v, int | float) for v in centre):
-        values["center"] = (float(centre[0]), float(centre[1]))
-    if isinstance(raw.get("zoom"), int) and 1 <= raw["zoom"] <= 18:
-        values["zoom"] = raw["zoom"]
-    meta = Meta(**{**meta.__dict__, **values})
+            out.add(file, 0, "center", "must be [latitude, longitude] in degrees; using the "
+                    "default")
+    if "zoom" in raw:
+        zoom = raw["zoom"]
+        if isinstance(zoom, int) and not isinstance(zoom, bool) and 1 <= zoom <= 18:
+            values["zoom"] = zoom
+        else:
+            out.add(file, 0, "zoom", "must be a whole number from 1 to 18; using the default")
+    meta = Meta(**{**_DEFAULT_META.__dict__, **values})
+    for key in ("center", "view"):  # both must show the neighbourhood, not somewhere else
+        if key in values and not _within(values[key], meta.neighbourhood):
+            out.add(file, 0, key, f"lies outside the neighbourhood {list(meta.neighbourhood)} "
+                    "(latitude and longitude swapped?); using the default")
+            meta = Meta(**{**meta.__dict__, key: getattr(_DEFAULT_META, key)})
+    default_days = {"start": _DEFAULT_META.start, "end": _DEFAULT_META.end}
     if meta.end < meta.start:
         out.add(file, 0, "end", "is before start; using the default days")
-        meta = Meta(**{**meta.__dict__, "start": _DEFAULT_META.start, "end": _DEFAULT_META.end})
+        meta = Meta(**{**meta.__dict__, **default_days})
+    elif (meta.end - meta.start).days >= MAX_DAYS:
+        out.add(file, 0, "end", f"is {(meta.end - meta.start).days} days after start: a "
+                f"scenario spans at most {MAX_DAYS} days; using the default days")
+        meta = Meta(**{**meta.__dict__, **default_days})
+    elif meta.start == date.min:
+        out.add(file, 0, "start", "must be after 0001-01-01 (a day has a day before it); "
+                "using the default days")
+        meta = Meta(**{**meta.__dict__, **default_days})
     return meta
 
 
 # --------------------------------------------------------------------------- loading
+
+def _which(lat_bad: bool, lon_bad: bool) -> str:
+    """The field name of a bad coordinate: lat, lon, or lat,lon for both."""
+    return ",".join(name for name, bad in (("lat", lat_bad), ("lon", lon_bad)) if bad)
+
 
 def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     """Load and validate a scenario folder. Never raises on bad data."""
@@ -712,7 +874,7 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     def sources_ok(file: str, line: int, row: dict, column: str = "sources") -> bool:
         unknown = [s for s in row[column] if s not in sources]
         if unknown:
-            out.add(file, line, column, f"unknown source id {', '.join(map(repr, unknown))}")
+            out.add(file, line, column, f"unknown source id {_quote_all(unknown)}")
             return False
         return True
 
@@ -744,14 +906,16 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     south, west, north, east = bounds
     for line, row in raw["places"]:
         ok = sources_ok("places.csv", line, row)
-        if not -90 <= row["lat"] <= 90 or not -180 <= row["lon"] <= 180:
-            out.add("places.csv", line, "lat", f"{row['lat']}, {row['lon']} is not a latitude, "
-                    "longitude pair")
+        lat, lon = row["lat"], row["lon"]
+        if not -90 <= lat <= 90 or not -180 <= lon <= 180:
+            out.add("places.csv", line, _which(not -90 <= lat <= 90, not -180 <= lon <= 180),
+                    f"{lat}, {lon} is not a latitude, longitude pair")
             ok = False
-        elif not (south <= row["lat"] <= north and west <= row["lon"] <= east):
-            swapped = south <= row["lon"] <= north and west <= row["lat"] <= east
-            out.add("places.csv", line, "lat" if not swapped else "lat,lon",
-                    f"{row['lat']}, {row['lon']} lies outside the scenario's neighbourhood"
+        elif not (south <= lat <= north and west <= lon <= east):
+            swapped = south <= lon <= north and west <= lat <= east
+            out.add("places.csv", line, "lat,lon" if swapped else
+                    _which(not south <= lat <= north, not west <= lon <= east),
+                    f"{lat}, {lon} lies outside the scenario's neighbourhood"
                     + (" (latitude and longitude look swapped)" if swapped else ""))
             ok = False
         if row["geo_precision"] > 1 and row["radius_m"] <= 0 and row["id"] not in geometries:
@@ -767,19 +931,19 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     for fid, (number, _) in geometries.items():
         if fid not in places:
             out.add("places.geojson", number, "properties.id",
-                    f"no place {fid!r} in places.csv")
+                    f"no place {_quote(fid)} in places.csv")
 
-    regions_rows = read_geojson(directory, "regions.geojson", out, required=True, bounds=None,
-                                required_props=("id", "name"))
+    regions_rows = read_geojson(directory, "regions.geojson", out, required=True,
+                                bounds=bounds, required_props=("id", "name"))
     regions = {"type": "FeatureCollection", "features": [f for _, f in regions_rows]}
     neighbours = {"type": "FeatureCollection", "features": [
         f for _, f in read_geojson(directory, "neighbours.geojson", out, required=False,
-                                   bounds=None, required_props=("id", "name"))]}
+                                   bounds=bounds, required_props=("id", "name"))]}
     region_ids = {f["properties"]["id"] for f in regions["features"]}
 
     def place_ok(file: str, line: int, value: str, column: str) -> bool:
         if value not in places:
-            out.add(file, line, column, f"unknown place id {value!r}")
+            out.add(file, line, column, f"unknown place id {_quote(value)}")
             return False
         return True
 
@@ -801,7 +965,7 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         ok &= place_ok("statuses.csv", line, row["subject"], "subject")
         allowed = STATUS_VALUES[row["kind"]]
         if row["status"] not in allowed:
-            out.add("statuses.csv", line, "status", f"{row['status']!r} is not one of: "
+            out.add("statuses.csv", line, "status", f"{_quote(row['status'])} is not one of: "
                     f"{', '.join(sorted(allowed))} (for kind {row['kind']})")
             ok = False
         if ok:
@@ -817,7 +981,7 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         unknown = [a for a in row["area"] if a not in known_areas]
         if unknown:
             out.add("restrictions.csv", line, "area",
-                    f"unknown area {', '.join(map(repr, unknown))}"
+                    f"unknown area {_quote_all(unknown)}"
                     f" (use {meta.country}, a region id or a place id)")
             ok = False
         if ok:
@@ -847,18 +1011,17 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         unknown = [a for a in row["applies_to"] if a not in known_areas]
         if unknown:
             out.add("advice.csv", line, "applies_to",
-                    f"unknown area {', '.join(map(repr, unknown))}")
+                    f"unknown area {_quote_all(unknown)}")
             ok = False
         if ok:
             advice.append(Advice(**row))
 
     headlines = {}
     for line, row in raw["headlines"]:
-        row = {"date": row.pop("id"), **row}
         ok = sources_ok("headlines.csv", line, row)
-        ok &= date_in_scenario("headlines.csv", line, row, "date")
+        ok &= date_in_scenario("headlines.csv", line, row, "id")  # the day is the row's id
         if ok:
-            headlines[row["date"]] = Headline(**row)
+            headlines[row["id"]] = Headline(row["id"], row["headline"], row["sources"])
 
     return Scenario(
         meta=meta,
@@ -888,8 +1051,11 @@ def _overlaps(items: list, file: str, rows: list[tuple[int, dict]], out: _Collec
     far = date.max
     for group in by_key.values():
         group.sort(key=lambda s: s.valid_from)
-        for a, b in zip(group, group[1:], strict=False):
-            if (a.valid_to or far) >= b.valid_from:
-                out.add(file, lines[b.id], "valid_from",
-                        f"overlaps {a.id!r} (same subject and kind) from {b.valid_from}")
+        kept = group[0]  # compare with the last row kept, not one already set aside
+        for b in group[1:]:
+            if (kept.valid_to or far) >= b.valid_from:
+                out.add(file, lines[b.id], "valid_from", f"overlaps {_quote(kept.id)} (same "
+                        f"subject and kind) from {b.valid_from}")
                 items.remove(b)
+            else:
+                kept = b
