@@ -92,3 +92,25 @@ def test_the_exported_page_runs_nothing_from_the_data(browser, hostile_dir, tmp_
             assert page.evaluate(RAN) is None
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("query", [
+    "day=<script>top.__kzPwned=1</script>&layers=<img src=x onerror=top.__kzPwned=1>",
+    "day=" + "9" * 4000 + "&view=" + "%F0%9F%92%A5" * 200 + "&present=%00",
+    "day=2022-01-07&day=javascript:top.__kzPwned=1&layers=,,,,&view=%22%3E%3Csvg/onload=top."
+    "__kzPwned=1%3E",
+])
+def test_a_hostile_link_opens_a_sane_default_with_a_notice(page, app_server, query):
+    page.goto(f"{app_server.url}/?{query}")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options "
+                            "&& l.options.kzId) n++; }); return n > 0; }")
+    toasts = page.get_by_test_id("stToast")
+    toasts.first.wait_for()
+    for text in toasts.all_inner_texts():
+        assert len(text) < 250 and "<" not in text
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.evaluate(RAN) is None and frame.evaluate(RAN) is None
+    assert "day=2022-01-0" in page.url and "script" not in page.url
+    assert external_requests(page) == []
