@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from .mapview import ASSET_ROOT, basemap_geojson
@@ -28,10 +30,20 @@ def ensure_leaflet(vendor_dir: Path = VENDOR_DIR) -> Path:
     current = marker.exists() and marker.read_text() == leaflet.VERSION
     if current and (target / "leaflet.js").exists():
         return target
-    source = Path(leaflet.BASE_DIR)
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target, dirs_exist_ok=True)
-    marker.write_text(leaflet.VERSION)
+    # Copied beside the target, then renamed into place: another process starting at the
+    # same time (a second replica) never serves a half-copied file.
+    vendor_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=vendor_dir))
+    try:
+        shutil.copytree(leaflet.BASE_DIR, staging, dirs_exist_ok=True)
+        (staging / ".version").write_text(leaflet.VERSION)
+        for item in sorted(staging.rglob("*")):
+            if item.is_file():
+                final = target / item.relative_to(staging)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(item, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
@@ -43,7 +55,9 @@ def write_basemap(scenario: Scenario, vendor_dir: Path = VENDOR_DIR) -> str:
     path = vendor_dir / name
     if not path.exists():
         vendor_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # A name of its own per process, so two replicas writing at once never collide.
+        handle, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=vendor_dir)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
     return f"{ASSET_ROOT}/{name}"

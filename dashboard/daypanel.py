@@ -205,6 +205,7 @@ def advice_html(state: DayState, scenario: Scenario) -> str:
 PANEL_CSS = """
 <style>
 .block-container{padding-top:2.2rem}
+@media (max-width:640px){.block-container{padding-top:4.2rem}}
 .kz-headline{margin:0 0 .4rem}
 .kz-date{font-size:.95rem;color:#555;font-weight:600;letter-spacing:.02em}
 .kz-title{font-size:1.35rem;font-weight:700;line-height:1.25}

@@ -154,3 +154,15 @@ def test_state_of_emergency_areas_lie_beneath_the_points(page, app_server):
     assert last_region < first_point
     counts = frame.evaluate(LAYER_COUNTS)
     assert counts["emergency"] == 16  # nationwide on 7 January: every region, outlined
+
+
+@pytest.mark.viewport(390, 844)
+def test_day_buttons_are_clear_of_the_header_on_a_phone(page, app_server):
+    open_day(page, app_server, "2022-01-07")
+    header = page.locator("[data-testid=stHeader]").bounding_box()
+    for name in ("◀ Previous", "Next ▶"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["y"] >= header["y"] + header["height"], name
+    page.get_by_role("button", name="◀ Previous").click(timeout=5000)  # not intercepted
+    wait_for_app(page)
+    assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
