@@ -1,6 +1,6 @@
 """Side-by-side benchmark of the dashboard against a floor and a naive baseline.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--steps N] [--only NAMES]
+    .venv/bin/python benchmarks/run.py [--quick] [--steps N] [--only NAMES] [--load N]
 
 Each target runs under `streamlit run` and is driven by headless Chromium (the harness of the
 browser tests). The table is printed and written to benchmarks/results/latest.md, the raw
@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,10 +40,16 @@ from dashboard.timeline import as_of  # noqa: E402
 from tests.browser.harness import (  # noqa: E402
     DEFAULT_VIEWPORT,
     FOLIUM_URL_PART,
+    OPENING_TOGETHER,
     REPO_ROOT,
     Server,
+    SessionOutcome,
+    expected_views,
     launch_chromium,
+    load_plans,
+    run_load,
     start_server,
+    tree_rss_kb,
     wait_for_app,
 )
 
@@ -63,7 +70,7 @@ def day_label(day: date) -> str:
 @dataclass(frozen=True)
 class Target:
     name: str
-    kind: str  # floor, naive or dashboard
+    kind: str  # floor, naive, dashboard, or load (many concurrent sessions of the dashboard)
     app: str
     synthetic: int | None = None  # dashboard only: events added to geodata/ (0: bundled)
     sessions: bool = False  # measure the server's memory with many sessions
@@ -76,6 +83,7 @@ TARGETS = (
     Target("dashboard-1k", "dashboard", "dashboard/app.py", 1_000),
     Target("dashboard-10k", "dashboard", "dashboard/app.py", 10_000, sessions=True),
     Target("dashboard-100k", "dashboard", "dashboard/app.py", 100_000),
+    Target("load", "load", "dashboard/app.py", BUNDLED_EVENTS),
 )
 
 
@@ -89,6 +97,8 @@ class Settings:
     step_budget_s: float
     load_timeout_s: float
     server_env: dict[str, str] = field(default_factory=dict)  # added to every server's env
+    load_sessions: int = 30  # the `load` target: concurrent sessions
+    load_steps: int = 5  # the `load` target: steps per session
 
 
 # --------------------------------------------------------------------------- in-page probes
@@ -610,6 +620,116 @@ def session_memory(browser: Browser, target: Target, args: list[str], cfg: Setti
     return result
 
 
+# --------------------------------------------------------------------------- many viewers
+
+
+class RssSampler:
+    """Samples the resident memory of a process and its descendants every `interval_s` in a
+    thread of its own; `peak_kb` is the highest reading."""
+
+    def __init__(self, pid: int, interval_s: float = 0.25):
+        self.pid, self.interval_s, self.peak_kb = pid, interval_s, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def run_load_target(target: Target, cfg: Settings, workdir: Path,
+                    log: Callable[[str], None]) -> dict:
+    """`cfg.load_sessions` viewers on one fresh server: they open their pages (each on another
+    starting day, OPENING_TOGETHER at a time), then all step at once, `cfg.load_steps` steps
+    each; every page is checked to end on its own day (harness.run_load)."""
+    views = expected_views(DEFAULT_DATA_DIR)
+    plans = load_plans(cfg.load_sessions, cfg.load_steps, sorted(views))
+    result: dict = {"name": target.name, "kind": target.kind, "app": target.app,
+                    "events": len(load_scenario(DEFAULT_DATA_DIR).events), "steps": []}
+    began = time.monotonic()
+    server = start(target, [], workdir, cfg.server_env)
+    pid = server.process.pid
+    memory: dict = {"idle": proc_memory(pid), "idle_tree_kb": tree_rss_kb(pid)}
+    cpu_before = cpu_seconds(pid)
+    log(f"  {cfg.load_sessions} sessions, {cfg.load_steps} steps each")
+    try:
+        with RssSampler(pid) as sampler:
+            def after_wave(index: int, done: list[SessionOutcome]) -> None:
+                memory["open_tree_kb"] = tree_rss_kb(pid)
+
+            waves = run_load(
+                server.url, [plans], views,
+                timeout_s=cfg.load_timeout_s * 2 + cfg.step_timeout_s * cfg.load_steps + 60,
+                open_timeout_s=cfg.load_timeout_s * 2, step_timeout_s=cfg.step_timeout_s,
+                opening_together=OPENING_TOGETHER, after_wave=after_wave)
+        memory["peak_tree_kb"] = sampler.peak_kb
+        memory["end"] = proc_memory(pid)
+        result["server_cpu_s"] = cpu_seconds(pid) - cpu_before
+        result["server_runs_ms"] = rerun_times(server)
+        result["server_alive"] = server.process.poll() is None
+    finally:
+        server.stop()
+    outcomes = waves[0].sessions
+    problems = {o.number: o.problems(views) for o in outcomes}
+    result["load"] = {
+        "sessions": cfg.load_sessions,
+        "steps_per_session": cfg.load_steps,
+        "opening_together": OPENING_TOGETHER,
+        "planned_steps": sum(len(p.moves) for p in plans),
+        "steps_done": sum(o.steps_done for o in outcomes),
+        "sessions_with_problems": sum(1 for found in problems.values() if found),
+        "problems": [p for found in problems.values() for p in found][:50],
+        "open_ms": [o.open_ms for o in outcomes],
+        "step_ms": [ms for o in outcomes for ms in o.step_ms],
+        "sessions_detail": [{"start": o.plan.start.isoformat(),
+                             "expected": o.expected.isoformat(), "open_ms": o.open_ms,
+                             "step_ms": o.step_ms, "errors": o.errors} for o in outcomes],
+        "memory": memory,
+        "wall_s": waves[0].seconds,
+    }
+    if any(problems.values()):
+        log(f"  {result['load']['sessions_with_problems']} session(s) with problems, e.g. "
+            f"{result['load']['problems'][0]}")
+    result["seconds"] = time.monotonic() - began
+    return result
+
+
+def summarise_load(result: dict) -> dict:
+    load = result.get("load") or {}
+    steps = load.get("step_ms") or []
+    opens = [ms for ms in load.get("open_ms") or [] if ms is not None]
+    runs = result.get("server_runs_ms") or []
+    memory = load.get("memory") or {}
+    return {
+        "sessions": load.get("sessions"),
+        "steps_done": load.get("steps_done"),
+        "planned_steps": load.get("planned_steps"),
+        "sessions_with_problems": load.get("sessions_with_problems"),
+        "open_median": statistics.median(opens) if opens else None,
+        "open_p95": percentile(opens, 95),
+        "step_median": statistics.median(steps) if steps else None,
+        "step_p95": percentile(steps, 95),
+        "server_run_median": statistics.median(runs) if runs else None,
+        "server_run_p95": percentile(runs, 95),
+        "server_runs": len(runs),
+        "server_cpu_s": result.get("server_cpu_s"),
+        "rss_idle_mb": (memory.get("idle_tree_kb") or 0) / 1024 or None,
+        "rss_open_mb": (memory.get("open_tree_kb") or 0) / 1024 or None,
+        "rss_peak_mb": (memory.get("peak_tree_kb") or 0) / 1024 or None,
+        "vmhwm_mb": ((memory.get("end") or {}).get("VmHWM") or 0) / 1024 or None,
+        "wall_s": load.get("wall_s"),
+    }
+
+
 # --------------------------------------------------------------------------- one target
 
 
@@ -730,6 +850,8 @@ def _goal(name: str, summary: dict, floor: float | None) -> tuple[str, str]:
 
 
 def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) -> str:
+    loads = [r for r in results if r["kind"] == "load"]
+    results = [r for r in results if r["kind"] != "load"]
     summaries = {r["name"]: summarise(r) for r in results}
     floor = summaries.get("floor", {}).get("median")
     lines = [
@@ -743,7 +865,62 @@ def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) 
         f"{cfg.cold_runs} cold visits, step timeout {cfg.step_timeout_s:.0f} s, step budget "
         f"{cfg.step_budget_s:.0f} s per target"
         + (f", server environment {cfg.server_env}" if cfg.server_env else "")
+        + (f", load: {cfg.load_sessions} sessions × {cfg.load_steps} steps" if loads else "")
         + f". Whole run: {elapsed_s / 60:.1f} min.",
+    ]
+    if results:
+        lines += _step_table(results, summaries, floor)
+    if loads:
+        lines += _load_table(loads)
+    memory = [r for r in results if r.get("memory")]
+    if memory:
+        counts = cfg.sessions
+        lines += ["", "Server memory (MB): RSS after all sessions drew their page / peak "
+                  "(VmHWM) so far, fresh server per target.", "",
+                  "| target | idle | " + " | ".join(f"{n} session{'s' * (n > 1)}"
+                                                    for n in counts) + " |",
+                  "|---|--:|" + "--:|" * len(counts)]
+        for result in memory:
+            mem = result["memory"]
+            cells = []
+            for n in counts:
+                got = mem["sessions"].get(str(n))
+                cells.append(f"{got['VmRSS'] / 1024:.0f} / {got['VmHWM'] / 1024:.0f}"
+                             if got else "—")
+            idle = mem["idle"]["VmRSS"] / 1024
+            lines.append(f"| {result['name']} | {idle:.0f} | " + " | ".join(cells) + " |")
+            if mem.get("error"):
+                lines.append(f"|  | ({mem['error'][:80]}) |" + " |" * len(counts))
+    notes = []
+    for result in results + loads:
+        s = summaries.get(result["name"])
+        if s and s["extra_reruns"]:
+            notes.append(f"- {result['name']}: {s['extra_reruns']} step(s) asked for more "
+                         "than one rerun.")
+        for step in result["steps"]:
+            if step["note"]:
+                notes.append(f"- {result['name']} step {step['number']} ({step['day']}): "
+                             f"{step['note']}")
+        if result.get("error"):
+            notes.append(f"- {result['name']}: {result['error']}")
+        for problem in (result.get("load") or {}).get("problems", [])[:10]:
+            notes.append(f"- {result['name']}: session {problem}")
+        heap = result.get("frame_heap") or []
+        if len(heap) == 2 and all(h and h["heap"] for h in heap):
+            before, after = heap
+            notes.append(
+                f"- {result['name']}: page JS heap after a full GC "
+                f"{before['heap'] / 2**20:.1f} MB before the steps, "
+                f"{after['heap'] / 2**20:.1f} MB after {cfg.warmup + len(result['steps'])} "
+                "steps; "
+                f"window.feature_group held {before['groups']} groups, then {after['groups']}.")
+    if notes:
+        lines += ["", "Notes:", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def _step_table(results: list[dict], summaries: dict, floor: float | None) -> list[str]:
+    lines = [
         "",
         "Times in ms, medians unless marked p95. step: click to the new day drawn (text, or "
         "map layers) · map delta: click to the map's message handled by the page · server "
@@ -775,49 +952,41 @@ def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) 
             f"{_ms(s['server_p95'])} | {_ms(s['cpu_median'])} | "
             f"{_ms(s['page_rerun_median'])} | {_ms(s['long_median'])} | "
             f"{_num(s['kb_median'])} | {_ms(s['cold_first'])} | {_ms(s['cold_later'])} |")
-    memory = [r for r in results if r.get("memory")]
-    if memory:
-        counts = cfg.sessions
-        lines += ["", "Server memory (MB): RSS after all sessions drew their page / peak "
-                  "(VmHWM) so far, fresh server per target.", "",
-                  "| target | idle | " + " | ".join(f"{n} session{'s' * (n > 1)}"
-                                                    for n in counts) + " |",
-                  "|---|--:|" + "--:|" * len(counts)]
-        for result in memory:
-            mem = result["memory"]
-            cells = []
-            for n in counts:
-                got = mem["sessions"].get(str(n))
-                cells.append(f"{got['VmRSS'] / 1024:.0f} / {got['VmHWM'] / 1024:.0f}"
-                             if got else "—")
-            idle = mem["idle"]["VmRSS"] / 1024
-            lines.append(f"| {result['name']} | {idle:.0f} | " + " | ".join(cells) + " |")
-            if mem.get("error"):
-                lines.append(f"|  | ({mem['error'][:80]}) |" + " |" * len(counts))
-    notes = []
-    for result in results:
-        s = summaries[result["name"]]
-        if s["extra_reruns"]:
-            notes.append(f"- {result['name']}: {s['extra_reruns']} step(s) asked for more "
-                         "than one rerun.")
-        for step in result["steps"]:
-            if step["note"]:
-                notes.append(f"- {result['name']} step {step['number']} ({step['day']}): "
-                             f"{step['note']}")
-        if result.get("error"):
-            notes.append(f"- {result['name']}: {result['error']}")
-        heap = result.get("frame_heap") or []
-        if len(heap) == 2 and all(h and h["heap"] for h in heap):
-            before, after = heap
-            notes.append(
-                f"- {result['name']}: page JS heap after a full GC "
-                f"{before['heap'] / 2**20:.1f} MB before the steps, "
-                f"{after['heap'] / 2**20:.1f} MB after {cfg.warmup + len(result['steps'])} "
-                "steps; "
-                f"window.feature_group held {before['groups']} groups, then {after['groups']}.")
-    if notes:
-        lines += ["", "Notes:", *notes]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _load_table(loads: list[dict]) -> list[str]:
+    lines = [
+        "",
+        "Many viewers: concurrent sessions on one fresh server (bundled data), each opening "
+        "another starting day (a few pages at a time), then all stepping at once; every "
+        "session checked to end on its own day. Times in ms: open: navigation to the day "
+        "drawn · step: click to the new day drawn (slider, headline and map layers), under "
+        "the load of all the others · server run: every script run in the server during the "
+        "load · server CPU: the server process's CPU seconds in all · RSS (MB) of the server "
+        "and its children: idle, with every session open, and the highest sampled every "
+        "0.25 s; VmHWM: the server's own peak. Chromium drives every page on the same "
+        "machine, so under load it competes with the server for the cores.",
+        "",
+        "| target | sessions | steps done | sessions with errors | open median | open p95 | "
+        "step median | step p95 | server run | server run p95 | server CPU s | RSS idle | "
+        "RSS all open | RSS peak | VmHWM | wall s |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for result in loads:
+        if not result.get("load"):
+            lines.append(f"| {result['name']} | failed: {result.get('error', '?')[:120]} |")
+            continue
+        s = summarise_load(result)
+        lines.append(
+            f"| {result['name']} | {s['sessions']} | {s['steps_done']} of "
+            f"{s['planned_steps']} | {s['sessions_with_problems']} | "
+            f"{_ms(s['open_median'])} | {_ms(s['open_p95'])} | {_ms(s['step_median'])} | "
+            f"{_ms(s['step_p95'])} | {_ms(s['server_run_median'])} | "
+            f"{_ms(s['server_run_p95'])} | {_num(s['server_cpu_s'])} | "
+            f"{_ms(s['rss_idle_mb'])} | {_ms(s['rss_open_mb'])} | {_ms(s['rss_peak_mb'])} | "
+            f"{_ms(s['vmhwm_mb'])} | {_num(s['wall_s'], 0)} |")
+    return lines
 
 
 def machine_info(browser_version: str) -> dict:
@@ -883,6 +1052,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                         help="environment for every `streamlit run`, e.g. "
                              "STREAMLIT_RUNNER_POST_SCRIPT_GC=false (repeatable)")
+    parser.add_argument("--load", type=int, metavar="N",
+                        help="concurrent sessions for the `load` target (default 30, "
+                             "--quick 10)")
+    parser.add_argument("--load-steps", type=int, metavar="N",
+                        help="steps per session for the `load` target (default 5, --quick 3)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     return parser.parse_args(argv)
 
@@ -906,6 +1080,8 @@ def main(argv: list[str] | None = None) -> int:
         step_budget_s=args.step_budget or (60.0 if args.quick else 240.0),
         load_timeout_s=120.0,
         server_env=dict(item.split("=", 1) for item in args.server_env if "=" in item),
+        load_sessions=args.load or (10 if args.quick else 30),
+        load_steps=args.load_steps or (3 if args.quick else 5),
     )
 
     began = time.monotonic()
@@ -929,7 +1105,11 @@ def main(argv: list[str] | None = None) -> int:
                         generate(target.synthetic, data_dir)
                         check(data_dir, base + target.synthetic)
                         log(f"  generated {target.synthetic:,} synthetic events in {data_dir}")
-                    results.append(run_target(browser, target, data_dir, cfg, workdir, log))
+                    if target.kind == "load":
+                        results.append(run_load_target(target, cfg, workdir, log))
+                    else:
+                        results.append(
+                            run_target(browser, target, data_dir, cfg, workdir, log))
                 except Exception as exc:  # noqa: BLE001 - one target's failure is a result
                     log(f"  failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
                     results.append({"name": target.name, "kind": target.kind, "steps": [],
@@ -943,7 +1123,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "latest.md").write_text(text, encoding="utf-8")
     (args.out / "latest.json").write_text(json.dumps(
         {"machine": machine, "settings": vars(cfg), "elapsed_s": elapsed,
-         "summaries": {r["name"]: summarise(r) for r in results}, "results": results},
+         "summaries": {r["name"]: summarise_load(r) if r["kind"] == "load" else summarise(r)
+                       for r in results}, "results": results},
         indent=1, default=str), encoding="utf-8")
     print()
     print(text)
