@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate|snapshot ...``."""
+"""Command line: ``python -m dashboard validate|snapshot|near|export|brief|frames|import-acled``."""
 
 from __future__ import annotations
 
