@@ -1,12 +1,10 @@
 """The nine days at a glance: figures at the days they were reported, events per day, and the
-internet blackout that thinned the reports. Pure: data rows and Altair chart specifications."""
+internet blackout that thinned the reports. Pure: data rows and Vega-Lite specifications."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-import altair as alt
 
 from .scenario import Restriction, Scenario
 from .timeline import METRIC_LABELS, QUALIFIER_WORDS, UNREST_CATEGORIES, DayState, events_by_day
@@ -92,50 +90,73 @@ def blackout_caveat(state: DayState, scenario: Scenario) -> Caveat | None:
     return Caveat(found.status, found.detail, publishers)
 
 
-def _day_axis(scenario: Scenario) -> alt.X:
+def _day_axis(scenario: Scenario) -> dict:
     days = [d.isoformat() for d in scenario.days]
-    return alt.X("day:O", sort=days, scale=alt.Scale(domain=days), title=None,
-                 axis=alt.Axis(labelExpr="timeFormat(toDate(datum.value + 'T00:00'), '%-d %b')",
-                               labelAngle=0))
+    return {"field": "day", "type": "ordinal", "sort": days, "scale": {"domain": days},
+            "title": None, "axis": {"labelAngle": 0, "labelExpr":
+                                    "timeFormat(toDate(datum.value + 'T00:00'), '%-d %b')"}}
 
 
-def _marks(scenario: Scenario, day: date) -> tuple[list[alt.Chart], alt.Chart]:
+def _marks(scenario: Scenario, day: date) -> tuple[list[dict], dict]:
     """The blackout days shaded (drawn under the data) and the slider's day (over it)."""
     shaded = [{"day": d.isoformat()} for d in scenario.days if blackout(scenario, d)]
-    under = [alt.Chart(alt.Data(values=shaded)).mark_bar(color="#9e9e9e", opacity=0.18)
-             .encode(x=_day_axis(scenario))] if shaded else []
-    rule = alt.Chart(alt.Data(values=[{"day": day.isoformat()}])).mark_rule(
-        color="#1f2328", strokeWidth=2).encode(x=_day_axis(scenario))
+    under = [{"data": {"values": shaded}, "mark": {"type": "bar", "color": "#9e9e9e",
+                                                     "opacity": 0.18},
+              "encoding": {"x": _day_axis(scenario)}}] if shaded else []
+    rule = {"data": {"values": [{"day": day.isoformat()}]},
+            "mark": {"type": "rule", "color": "#1f2328", "strokeWidth": 2},
+            "encoding": {"x": _day_axis(scenario)}}
     return under, rule
 
 
-def figures_chart(scenario: Scenario, day: date) -> alt.LayerChart:
-    points = figure_points(scenario)
-    colour = alt.Color("metric:N", title=None, legend=alt.Legend(orient="top"),
-                       scale=alt.Scale(domain=[METRIC_LABELS[m] for m in TREND_METRICS],
-                                       range=[METRIC_COLOURS[m] for m in TREND_METRICS]))
-    base = alt.Chart(alt.Data(values=points)).encode(
-        x=_day_axis(scenario),
-        y=alt.Y("value:Q", scale=alt.Scale(type="log"), title="reported (log scale)",
-                axis=alt.Axis(values=[10, 100, 1000, 10000, 100000], format="~s")),
-        color=colour,
-        tooltip=[alt.Tooltip("metric:N"), alt.Tooltip("figure:N", title="figure"),
-                 alt.Tooltip("day:N", title="reported on"), alt.Tooltip("reported:N"),
-                 alt.Tooltip("sources:N")])
-    preferred = alt.datum.reported == "preferred figure"
-    lines = base.transform_filter(preferred).mark_line(point=alt.OverlayMarkDef(size=60))
-    others = base.transform_filter(~preferred).mark_point(size=60, filled=False)
-    under, rule = _marks(scenario, day)
-    return alt.layer(*under, lines, others, rule).properties(height=190)
+# Vega-Lite specifications as plain data: Streamlit draws them with its bundled Vega-Lite.
 
 
-def events_chart(scenario: Scenario, day: date) -> alt.LayerChart:
-    bars = alt.Chart(alt.Data(values=events_per_day(scenario))).mark_bar().encode(
-        x=_day_axis(scenario),
-        y=alt.Y("events:Q", title="events recorded", stack="zero"),
-        color=alt.Color("group:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=list(EVENT_GROUPS), range=list(GROUP_COLOURS))),
-        order=alt.Order("group:N"),
-        tooltip=[alt.Tooltip("day:N"), alt.Tooltip("group:N"), alt.Tooltip("events:Q")])
+def figures_chart(scenario: Scenario, day: date) -> dict:
+    """Deaths, injured and detained at the days they were reported; hollow: also reported."""
+    colour = {"field": "metric", "type": "nominal", "title": None,
+              "legend": {"orient": "top"},
+              "scale": {"domain": [METRIC_LABELS[m] for m in TREND_METRICS],
+                        "range": [METRIC_COLOURS[m] for m in TREND_METRICS]}}
+    encoding = {
+        "x": _day_axis(scenario),
+        "y": {"field": "value", "type": "quantitative", "scale": {"type": "log"},
+              "title": "reported (log scale)",
+              "axis": {"values": [10, 100, 1000, 10000, 100000], "format": "~s"}},
+        "color": colour,
+        "tooltip": [{"field": "metric", "type": "nominal"},
+                    {"field": "figure", "type": "nominal", "title": "figure"},
+                    {"field": "day", "type": "nominal", "title": "reported on"},
+                    {"field": "reported", "type": "nominal"},
+                    {"field": "sources", "type": "nominal"}]}
+    preferred = "datum.reported === 'preferred figure'"
     under, rule = _marks(scenario, day)
-    return alt.layer(*under, bars, rule).properties(height=150)
+    # Each layer carries its own small data: Streamlit would turn a top-level data set
+    # into a dataframe on every run.
+    data = {"values": figure_points(scenario)}
+    return {"height": 190,
+            "layer": [*under,
+                      {"data": data, "transform": [{"filter": preferred}],
+                       "encoding": encoding, "mark": {"type": "line", "point": {"size": 60}}},
+                      {"data": data, "transform": [{"filter": f"!({preferred})"}],
+                       "encoding": encoding,
+                       "mark": {"type": "point", "size": 60, "filled": False}},
+                      rule]}
+
+
+def events_chart(scenario: Scenario, day: date) -> dict:
+    """The events recorded each day, stacked by group."""
+    encoding = {
+        "x": _day_axis(scenario),
+        "y": {"field": "events", "type": "quantitative", "title": "events recorded",
+              "stack": "zero"},
+        "color": {"field": "group", "type": "nominal", "title": None,
+                  "legend": {"orient": "top"},
+                  "scale": {"domain": list(EVENT_GROUPS), "range": list(GROUP_COLOURS)}},
+        "order": {"field": "group", "type": "nominal"},
+        "tooltip": [{"field": "day", "type": "nominal"}, {"field": "group", "type": "nominal"},
+                    {"field": "events", "type": "quantitative"}]}
+    bars = {"data": {"values": events_per_day(scenario)}, "mark": {"type": "bar"},
+            "encoding": encoding}
+    under, rule = _marks(scenario, day)
+    return {"height": 150, "layer": [*under, bars, rule]}

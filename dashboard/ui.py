@@ -345,8 +345,8 @@ def trends_panel(state: DayState, loaded: Scenario) -> None:
     """The figures at the days they were reported and the events per day, the day marked."""
     first, last = loaded.days[0], loaded.days[-1]
     st.markdown(f"#### Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}")
-    st.altair_chart(trends.figures_chart(loaded, state.day), width="stretch")
-    st.altair_chart(trends.events_chart(loaded, state.day), width="stretch")
+    st.vega_lite_chart(trends.figures_chart(loaded, state.day), width="stretch")
+    st.vega_lite_chart(trends.events_chart(loaded, state.day), width="stretch")
     if any(trends.blackout(loaded, d) for d in loaded.days):
         st.caption("Shaded: days of the internet blackout, when far fewer reports got out.")
 

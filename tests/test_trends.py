@@ -50,8 +50,7 @@ def test_blackout_caveat_on_the_fifth_to_the_tenth(scenario):
 
 
 def test_charts_mark_the_slider_day(scenario):
-    for chart in (trends.figures_chart(scenario, D(7)), trends.events_chart(scenario, D(7))):
-        spec = chart.to_dict()
+    for spec in (trends.figures_chart(scenario, D(7)), trends.events_chart(scenario, D(7))):
         text = json.dumps(spec)
         assert '"2022-01-07"' in text  # the rule of the slider's day
         assert spec["layer"][-1]["mark"]["type"] == "rule"
