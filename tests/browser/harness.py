@@ -76,14 +76,7 @@ def chromium_path() -> str | None:
 
 def external_requests(page: Page) -> list[str]:
     """URLs the page's context requested from anywhere other than this machine."""
-    external = []
-    for url in page.requests:  # type: ignore[attr-defined]
-        parts = urlsplit(url)
-        if parts.scheme in IGNORED_SCHEMES:
-            continue
-        if (parts.hostname or "") not in LOCAL_HOSTS:
-            external.append(url)
-    return external
+    return external_urls(page.requests)  # type: ignore[attr-defined]
 
 
 def wait_for_app(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS, settle_ms: int = 250) -> None:
