@@ -725,22 +725,24 @@ class FitOnce(ScriptElement):
         self.bounds = [[south, west], [north, east]]
 
 
-class PresentationStyle(ScriptElement):
-    """Marks the map for a room: a larger legend and labels while presentation mode is on."""
+class MapClass(ScriptElement):
+    """Puts a CSS class on the map's container, or takes it off: a mode of the whole map
+    (presentation, picking) that MAP_CSS styles."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function(){
           var map = {{ this._parent.get_name() }}._map || window.map_div;
           if (map) { L.DomUtil[{{ this.on|tojson }} ? 'addClass' : 'removeClass'](
-            map.getContainer(), 'kz-present'); }
+            map.getContainer(), {{ this.css_class|tojson }}); }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, on: bool):
+    def __init__(self, css_class: str, on: bool):
         super().__init__()
-        self._name = "PresentationStyle"
+        self._name = "MapClass"
+        self.css_class = css_class
         self.on = bool(on)
 
 
@@ -752,7 +754,10 @@ def view_layer(camera_key: str | None, bounds, pick: bool, present: bool
     if camera_key and bounds is not None:
         group.add_child(FitOnce(camera_key, bounds))
     group.add_child(ClickMode(pick))
-    group.add_child(PresentationStyle(present))
+    # Picking: every click reaches the map itself, none opens a feature's popup.
+    group.add_child(MapClass("kz-picking", pick))
+    # Presentation: a larger legend and labels, for a room.
+    group.add_child(MapClass("kz-present", present))
     return group
 
 
@@ -799,10 +804,6 @@ class ClickMode(ScriptElement):
         (function(){
           var data = window.__GLOBAL_DATA__;
           if (data) { data.returned_objects = {{ this.returned|tojson }}; }
-          var map = {{ this._parent.get_name() }}._map || window.map_div;
-          // Picking: every click reaches the map itself, none opens a feature's popup.
-          if (map) { L.DomUtil[{{ this.pick|tojson }} ? 'addClass' : 'removeClass'](
-            map.getContainer(), 'kz-picking'); }
         })();
         {% endmacro %}
     """)
@@ -811,5 +812,4 @@ class ClickMode(ScriptElement):
         super().__init__()
         self._name = "ClickMode"
         self.returned = ["last_clicked"] if pick else []
-        self.pick = bool(pick)
 

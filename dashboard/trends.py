@@ -76,10 +76,6 @@ class Caveat:
     def headline(self) -> str:
         return f"Internet {self.status} on this day: fewer reports does not mean less unrest."
 
-    @property
-    def text(self) -> str:
-        return f"{self.headline} {self.detail}"
-
 
 def blackout_caveat(state: DayState, scenario: Scenario) -> Caveat | None:
     found = blackout(scenario, state.day)

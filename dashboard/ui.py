@@ -117,6 +117,9 @@ def write_link(day: date, layers: tuple[str, ...], view: str | None, present: bo
         st.query_params.from_dict(params)
 
 
+SPEEDS = (1.0, 2.0, 4.0)  # seconds a day
+
+
 def day_selector(loaded: Scenario) -> date:
     days = loaded.days
     if "_day_pending" in st.session_state:  # a step of the player
@@ -140,9 +143,6 @@ def day_selector(loaded: Scenario) -> date:
                     format_func=lambda s: f"{s:g} s/day")
     player(days)
     return st.session_state["day"]
-
-
-SPEEDS = (1.0, 2.0, 4.0)  # seconds a day
 
 
 def _toggle_play(days: list[date]) -> None:
