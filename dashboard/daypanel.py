@@ -192,6 +192,23 @@ def headline_html(state: DayState, scenario: Scenario, label: str) -> str:
             f"<div class='kz-title' data-testid='kz-headline'>{esc(text)}</div></div>")
 
 
+def section_html(title: str, body: str) -> str:
+    return f"<h4 class='kz-h'>{esc(title)}</h4>{body}"
+
+
+def summary_html(state: DayState, scenario: Scenario) -> str:
+    """The panel's top: the figures, what changed, and the heading of the day's events."""
+    return (section_html("Figures as of this day", figures_html(state, scenario))
+            + section_html("What changed since the day before", changes_html(state))
+            + section_html(f"Events ({len(state.events):,})", ""))
+
+
+def advice_details_html(state: DayState, scenario: Scenario) -> str:
+    """The sources' advice, folded away under its heading."""
+    return (f"<details class='kz-more'><summary>Advice from the sources</summary>"
+            f"{advice_html(state, scenario)}</details>")
+
+
 def advice_html(state: DayState, scenario: Scenario) -> str:
     if not state.advice:
         return "<p class='kz-muted'>No advice from the sources in force on this day.</p>"
@@ -231,5 +248,10 @@ PANEL_CSS = """
 .kz-events details{font-size:.78rem;color:#555}
 .kz-events ul.src{margin:.1rem 0 .2rem 1rem;padding:0}
 .kz-events .src-where{color:#777;word-break:break-all}
+.kz-h{font-size:1.1rem;font-weight:600;margin:1.1rem 0 .45rem;padding:0}
+.kz-more{margin:.8rem 0;border:1px solid #e3e3e3;border-radius:6px;padding:.45rem .7rem}
+.kz-more summary{cursor:pointer;font-weight:600}
+.kz-chart{display:block;margin:.3rem 0 .6rem;max-width:680px}
+.kz-note{font-size:.8rem;color:#666;margin:.2rem 0}
 </style>
 """

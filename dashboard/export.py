@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import folium
 from jinja2 import Template
 
-from . import daypanel
+from . import daypanel, trends
 from .mapview import (
     LAYERS,
     RawText,
@@ -344,6 +344,8 @@ def _side_html(state: DayState, scenario: Scenario) -> str:
         + "<h2>What changed since the day before</h2>" + daypanel.changes_html(state)
         + f"<h2>Events ({len(state.events)})</h2>" + daypanel.events_html(state, scenario)
         + "<h2>Advice from the sources</h2>" + daypanel.advice_html(state, scenario)
+        + "<h2>Trends</h2>" + trends.figures_svg(scenario, state.day)
+        + trends.events_svg(scenario, state.day)
         + "<h2>On the map</h2>" + _layers_html(state, scenario)
         + f"<h2>Sources ({len(sources)})</h2>" + sources_list_html(sources)
         + f"<p class='kz-foot'>{esc(scenario.meta.title)}. Times are local "

@@ -128,6 +128,34 @@ class ScriptElement(MacroElement):
             child.render(**kwargs)
 
 
+class AddTo(ScriptElement):
+    """Adds its parent layer to the parent's own parent (folium's ElementAddToElement, whose
+    rendered line branca would compile as a template once more)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.addTo({{ this._parent._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "AddTo"
+
+
+class Group(folium.FeatureGroup):
+    """A feature group whose scripts go into the page as plain text, like ScriptElement's.
+    Its last child adds it to its parent: streamlit-folium reads the script of each element
+    of a group, in order, rather than the rendered page."""
+
+    def render(self, **kwargs) -> None:
+        name = f"{self.get_name()}_add"
+        adder = self._children.pop(name, None) or AddTo()
+        if self.show and self._parent is not None:
+            self.add_child(adder, name=name)
+        ScriptElement.render(self, **kwargs)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- popups
 
 def sources_html(scenario: Scenario, ids) -> str:
@@ -631,7 +659,7 @@ def day_layers(state: DayState, scenario: Scenario,
     for spec in LAYERS:
         if spec.key not in keys:
             continue
-        group = folium.FeatureGroup(name=spec.label)
+        group = Group(name=spec.label)
         group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key,
                                      by_region=spec.key in BY_REGION))
         groups.append(group)
@@ -658,10 +686,15 @@ class ForgetGroups(ScriptElement):
 
 
 def map_content(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
-    """The step's groups, in order, the first one made to forget the previous step's."""
-    if groups:
-        groups[0].add_child(ForgetGroups(), index=0)
-    return groups
+    """The step's groups, in order, inside one group that first makes the page forget the
+    previous step's: streamlit-folium then handles a single group per step."""
+    if not groups:
+        return []
+    step = Group(name="Step", control=False)
+    step.add_child(ForgetGroups())
+    for group in groups:
+        step.add_child(group)
+    return [step]
 
 
 # --------------------------------------------------------------------------- traveller
@@ -750,7 +783,7 @@ def view_layer(camera_key: str | None, bounds, pick: bool, present: bool
                ) -> folium.FeatureGroup:
     """What the step says about the view rather than the day: the camera, whether a click
     picks a place, and the presentation style."""
-    group = folium.FeatureGroup(name="View", control=False)
+    group = Group(name="View", control=False)
     if camera_key and bounds is not None:
         group.add_child(FitOnce(camera_key, bounds))
     group.add_child(ClickMode(pick))
@@ -785,7 +818,7 @@ def traveller_features(rep) -> list[dict]:
 
 
 def traveller_layer(rep) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Traveller")
+    group = Group(name="Traveller")
     group.add_child(GeoJsonLayer(traveller_features(rep), "traveller"))
     group.add_child(FocusOnce(rep.place.key, rep.place.lat, rep.place.lon))
     return group

@@ -1,11 +1,13 @@
 """The nine days at a glance: figures at the days they were reported, events per day, and the
-internet blackout that thinned the reports. Pure: data rows and Vega-Lite specifications."""
+internet blackout that thinned the reports. Pure: data rows and SVG charts."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
+from . import charts
 from .scenario import Restriction, Scenario
 from .timeline import METRIC_LABELS, QUALIFIER_WORDS, UNREST_CATEGORIES, DayState, events_by_day
 
@@ -86,73 +88,143 @@ def blackout_caveat(state: DayState, scenario: Scenario) -> Caveat | None:
     return Caveat(found.status, found.detail, publishers)
 
 
-def _day_axis(scenario: Scenario) -> dict:
-    days = [d.isoformat() for d in scenario.days]
-    return {"field": "day", "type": "ordinal", "sort": days, "scale": {"domain": days},
-            "title": None, "axis": {"labelAngle": 0, "labelExpr":
-                                    "timeFormat(toDate(datum.value + 'T00:00'), '%-d %b')"}}
+# --------------------------------------------------------------------------- charts
+
+FIGURES_FRAME = charts.Frame(height=200)
+EVENTS_FRAME = charts.Frame(height=160)
+MAX_BARS = 92  # longer scenarios are drawn a few days to a bar
+BLACKOUT_NOTE = "Shaded: days of the internet blackout, when far fewer reports got out."
+
+_STATIC: dict[tuple[int, str], tuple[Scenario, object]] = {}
 
 
-def _marks(scenario: Scenario, day: date) -> tuple[list[dict], dict]:
-    """The blackout days shaded (drawn under the data) and the slider's day (over it)."""
-    shaded = [{"day": d.isoformat()} for d in scenario.days if blackout(scenario, d)]
-    under = [{"data": {"values": shaded}, "mark": {"type": "bar", "color": "#9e9e9e",
-                                                     "opacity": 0.18},
-              "encoding": {"x": _day_axis(scenario)}}] if shaded else []
-    rule = {"data": {"values": [{"day": day.isoformat()}]},
-            "mark": {"type": "rule", "color": "#1f2328", "strokeWidth": 2},
-            "encoding": {"x": _day_axis(scenario)}}
-    return under, rule
+def _once(scenario: Scenario, name: str, build):
+    """`build(scenario)`, kept per scenario: what does not depend on the day is drawn once."""
+    key = (id(scenario), name)
+    cached = _STATIC.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    value = build(scenario)
+    if len(_STATIC) >= 16:  # a few scenarios at a time: drop the oldest
+        del _STATIC[next(iter(_STATIC))]
+    _STATIC[key] = (scenario, value)
+    return value
 
 
-# Vega-Lite specifications as plain data: Streamlit draws them with its bundled Vega-Lite.
+def _axis(scenario: Scenario, frame: charts.Frame) -> charts.DayAxis:
+    return charts.DayAxis(tuple(scenario.days), frame)
 
 
-def figures_chart(scenario: Scenario, day: date) -> dict:
-    """Deaths, injured and detained at the days they were reported; hollow: also reported."""
-    colour = {"field": "metric", "type": "nominal", "title": None,
-              "legend": {"orient": "top"},
-              "scale": {"domain": [METRIC_LABELS[m] for m in TREND_METRICS],
-                        "range": [METRIC_COLOURS[m] for m in TREND_METRICS]}}
-    encoding = {
-        "x": _day_axis(scenario),
-        "y": {"field": "value", "type": "quantitative", "scale": {"type": "log"},
-              "title": "reported (log scale)",
-              "axis": {"values": [10, 100, 1000, 10000, 100000], "format": "~s"}},
-        "color": colour,
-        "tooltip": [{"field": "metric", "type": "nominal"},
-                    {"field": "figure", "type": "nominal", "title": "figure"},
-                    {"field": "day", "type": "nominal", "title": "reported on"},
-                    {"field": "reported", "type": "nominal"},
-                    {"field": "sources", "type": "nominal"}]}
-    preferred = "datum.reported === 'preferred figure'"
-    under, rule = _marks(scenario, day)
-    # Each layer carries its own small data: Streamlit would turn a top-level data set
-    # into a dataframe on every run.
-    data = {"values": figure_points(scenario)}
-    return {"height": 190,
-            "layer": [*under,
-                      {"data": data, "transform": [{"filter": preferred}],
-                       "encoding": encoding, "mark": {"type": "line", "point": {"size": 60}}},
-                      {"data": data, "transform": [{"filter": f"!({preferred})"}],
-                       "encoding": encoding,
-                       "mark": {"type": "point", "size": 60, "filled": False}},
-                      rule]}
+def _blackout_days(scenario: Scenario) -> list[bool]:
+    return _once(scenario, "blackout", lambda s: [blackout(s, d) is not None for d in s.days])
 
 
-def events_chart(scenario: Scenario, day: date) -> dict:
-    """The events recorded each day, stacked by group."""
-    encoding = {
-        "x": _day_axis(scenario),
-        "y": {"field": "events", "type": "quantitative", "title": "events recorded",
-              "stack": "zero"},
-        "color": {"field": "group", "type": "nominal", "title": None,
-                  "legend": {"orient": "top"},
-                  "scale": {"domain": list(EVENT_GROUPS), "range": list(GROUP_COLOURS)}},
-        "order": {"field": "group", "type": "nominal"},
-        "tooltip": [{"field": "day", "type": "nominal"}, {"field": "group", "type": "nominal"},
-                    {"field": "events", "type": "quantitative"}]}
-    bars = {"data": {"values": events_per_day(scenario)}, "mark": {"type": "bar"},
-            "encoding": encoding}
-    under, rule = _marks(scenario, day)
-    return {"height": 150, "layer": [*under, bars, rule]}
+def _shading(scenario: Scenario, axis: charts.DayAxis) -> list[str]:
+    return charts.shading(axis, _blackout_days(scenario),
+                          "Internet blackout: far fewer reports got out")
+
+
+def _figures_body(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """The day-independent part of the figures chart: beneath the rule, and above it."""
+    frame = FIGURES_FRAME
+    axis = _axis(scenario, frame)
+    points = [p for p in figure_points(scenario) if p["value"] > 0]
+    scale = charts.log_scale([p["value"] for p in points])
+    under = [*_shading(scenario, axis),
+             *charts.y_axis(scale, frame, "reported (log scale)")]
+    over: list[str] = []
+    for key in TREND_METRICS:
+        colour = METRIC_COLOURS[key]
+        mine = [(axis.index(date.fromisoformat(p["day"])), p) for p in points
+                if p["key"] == key]
+        mine = [(i, p) for i, p in mine if i is not None]
+        line = [(axis.centre(i), scale.y(p["value"], frame)) for i, p in mine
+                if p["reported"] == "preferred figure"]
+        if len(line) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
+            over.append(f"<polyline points='{path}' fill='none' stroke='{colour}' "
+                        "stroke-width='2'/>")
+        # Figures also reported first: a preferred figure is never hidden beneath one.
+        for i, p in sorted(mine, key=lambda ip: ip[1]["reported"] == "preferred figure"):
+            filled = p["reported"] == "preferred figure"
+            title = (f"{p['metric']}: {p['figure']}, reported on "
+                     f"{charts.day_text(scenario.days[i])} ({p['reported']}). "
+                     f"Sources: {p['sources'] or 'none'}")
+            over.append(f"<circle class='kz-point' data-metric='{charts.esc(key)}' "
+                        f"data-reported='{'preferred' if filled else 'also'}' "
+                        f"cx='{axis.centre(i):.1f}' cy='{scale.y(p['value'], frame):.1f}' "
+                        f"r='4.5' fill='{colour if filled else '#ffffff'}' stroke='{colour}' "
+                        f"stroke-width='2'><title>{charts.esc(title)}</title></circle>")
+    over.extend(charts.legend([*((METRIC_LABELS.get(k, k), METRIC_COLOURS[k], True)
+                                 for k in TREND_METRICS),
+                               ("also reported", "#6e7781", False)], frame))
+    return under, over
+
+
+def figures_svg(scenario: Scenario, day: date) -> str:
+    """Deaths, injured and detained at the days they were reported (log scale); a hollow
+    point is a figure also reported but not preferred. The slider's day is marked."""
+    under, over = _once(scenario, "figures", _figures_body)
+    axis = _axis(scenario, FIGURES_FRAME)
+    return charts.svg(FIGURES_FRAME, "Deaths, injured and detained at the days they were "
+                      "reported, log scale", [*under, *charts.day_rule(axis, day), *over,
+                                              *charts.day_labels(axis, day)], "kz-figures-chart")
+
+
+def day_counts(scenario: Scenario) -> list[tuple[int, ...]]:
+    """Per day, the events in each of EVENT_GROUPS."""
+    rows = events_per_day(scenario)
+    width = len(EVENT_GROUPS)
+    return [tuple(r["events"] for r in rows[i:i + width]) for i in range(0, len(rows), width)]
+
+
+def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
+    frame = EVENTS_FRAME
+    axis = _axis(scenario, frame)
+    counts = day_counts(scenario)
+    per_bar = max(1, math.ceil(len(counts) / MAX_BARS))
+    bars = [(i, min(i + per_bar, len(counts)) - 1,
+             tuple(map(sum, zip(*counts[i:i + per_bar], strict=True))))
+            for i in range(0, len(counts), per_bar)]
+    scale = charts.linear_scale(max((sum(c) for _, _, c in bars), default=0))
+    under = [*_shading(scenario, axis), *charts.y_axis(scale, frame, "events recorded")]
+    over: list[str] = []
+    for first, last, totals in bars:
+        span = axis.band() * (last - first + 1)
+        width = max(span * 0.72, 0.8)
+        x = axis.start(first) + (span - width) / 2
+        days = scenario.days
+        when = (charts.day_text(days[first]) if first == last
+                else f"{charts.day_text(days[first])} – {charts.day_text(days[last])}")
+        base = 0
+        for group, colour, n in zip(EVENT_GROUPS, GROUP_COLOURS, totals, strict=True):
+            if not n:
+                continue
+            top, bottom = scale.y(base + n, frame), scale.y(base, frame)
+            over.append(f"<rect class='kz-bar' data-day='{days[first].isoformat()}' "
+                        f"data-group='{charts.esc(group)}' data-events='{n}' x='{x:.1f}' "
+                        f"y='{top:.1f}' width='{width:.1f}' height='{bottom - top:.1f}' "
+                        f"fill='{colour}'><title>{when}: {charts.esc(group)} {n:,}"
+                        "</title></rect>")
+            base += n
+    over.extend(charts.legend([(g, c, True) for g, c in zip(EVENT_GROUPS, GROUP_COLOURS,
+                                                              strict=True)], frame))
+    return under, over
+
+
+def events_svg(scenario: Scenario, day: date) -> str:
+    """The events recorded each day, stacked by group; the slider's day marked."""
+    under, over = _once(scenario, "events", _events_body)
+    axis = _axis(scenario, EVENTS_FRAME)
+    return charts.svg(EVENTS_FRAME, "Events recorded each day, by group",
+                      [*under, *over, *charts.day_rule(axis, day),
+                       *charts.day_labels(axis, day)], "kz-events-chart")
+
+
+def trends_html(scenario: Scenario, day: date) -> str:
+    """The panel's trends: a heading, the two charts and, if any, the blackout note."""
+    first, last = scenario.days[0], scenario.days[-1]
+    note = f"<p class='kz-note'>{BLACKOUT_NOTE}</p>" if any(_blackout_days(scenario)) else ""
+    return (f"<section class='kz-trends' data-testid='kz-trends'>"
+            f"<h4>Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}</h4>"
+            f"{figures_svg(scenario, day)}{events_svg(scenario, day)}{note}</section>")

@@ -329,26 +329,15 @@ def events_page(count: int) -> int:
 
 
 def day_panel(state: DayState, loaded: Scenario) -> None:
-    st.markdown("#### Figures as of this day")
-    st.html(daypanel.figures_html(state, loaded))
-    st.markdown("#### What changed since the day before")
-    st.html(daypanel.changes_html(state))
-    st.markdown(f"#### Events ({len(state.events):,})")
-    start = events_page(len(state.events))
-    st.html(daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE))
-    with st.expander("Advice from the sources"):
-        st.html(daypanel.advice_html(state, loaded))
-    trends_panel(state, loaded)
-
-
-def trends_panel(state: DayState, loaded: Scenario) -> None:
-    """The figures at the days they were reported and the events per day, the day marked."""
-    first, last = loaded.days[0], loaded.days[-1]
-    st.markdown(f"#### Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}")
-    st.vega_lite_chart(trends.figures_chart(loaded, state.day), width="stretch")
-    st.vega_lite_chart(trends.events_chart(loaded, state.day), width="stretch")
-    if any(trends.blackout(loaded, d) for d in loaded.days):
-        st.caption("Shaded: days of the internet blackout, when far fewer reports got out.")
+    """Three elements whatever the day, so a step only replaces their content: the figures
+    and changes, the pager of a long day's events (often empty), then the events, the
+    sources' advice and the trends (drawn as SVG: no chart library runs in the page)."""
+    st.html(daypanel.summary_html(state, loaded))
+    with st.container():
+        start = events_page(len(state.events))
+    st.html(daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE)
+            + daypanel.advice_details_html(state, loaded)
+            + trends.trends_html(loaded, state.day))
 
 
 # (button label, key, what builds the file's text, file extension, MIME type)

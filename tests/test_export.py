@@ -112,6 +112,13 @@ def test_html_has_headline_status_legend_figures_and_sources(scenario, day7):
         assert esc(source["file"] or source["url"]) in page
 
 
+def test_html_carries_the_trends_marked_at_its_day(scenario):
+    page = day_html(as_of(scenario, D(8)), scenario)
+    check_self_contained(page)
+    assert page.count("class='kz-chart'") == 2
+    assert page.count("<line class='kz-day-rule' data-day='2022-01-08'") == 2
+
+
 def test_html_of_a_small_scenario_without_basemap_or_headline(mini):
     scenario = mini.load()
     page = day_html(as_of(scenario, D(3)), scenario)

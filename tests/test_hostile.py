@@ -517,9 +517,8 @@ def test_the_app_runs_on_the_rest_and_counts_what_it_set_aside(name, tmp_path):
     assert "L.map(" in args["script"] and "kzLayer" in args["feature_group"]
     first = loaded.days[0]
     state = as_of(loaded, first)
-    markdown = [m.value for m in at.markdown]
-    assert f"#### Events ({len(state.events)})" in markdown
     html = "\n".join(el.proto.body for el in at.get("html"))
+    assert f"<h4 class='kz-h'>Events ({len(state.events)})</h4>" in html
     assert "kz-headline" in html and f"{first:%a} {first.day} {first:%b %Y}" in html
     assert html.count("data-event=") == len(state.events)
     assert loaded.days == BUNDLED.days
