@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -378,8 +379,9 @@ def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tu
     with side:
         headline(state, loaded, True)
         camera = camera_selector(views)
-        st.button("Leave presentation", key="leave", on_click=_leave_presentation,
-                  width="stretch")
+        if st.button("Leave presentation", key="leave", on_click=_leave_presentation,
+                     width="stretch"):
+            st.rerun()  # the whole page: the sidebar and panels come back
     write_link(state.day, layers, camera.key if camera else None, True)
     with map_col:
         map_panel(state, loaded, basemap_url, layers, tiles, None, False, camera, True)
@@ -392,8 +394,22 @@ def keep_hidden_widgets() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a full run sets up and every step of the day reads."""
+
+    settings: Settings
+    loaded: Scenario
+    basemap_url: str
+    layers: tuple[str, ...]
+    tiles: TileSource | None
+    views: dict[str, Camera]
+    present: bool
+
+
 def run(settings: Settings) -> None:
-    """Wire the page together: every panel reads the same DayState."""
+    """Wire the page together: the sidebar and set-up on a full run, then the day's view,
+    which a step of the day reruns on its own."""
     page_setup()
     loaded, basemap_url = scenario(settings)
     problems_notice(loaded)
@@ -403,20 +419,29 @@ def run(settings: Settings) -> None:
     layers = layer_selector()
     tiles = tiles_toggle(settings)
     sidebar_about(loaded)
+    day_view(Page(settings, loaded, basemap_url, layers, tiles, views, present))
+
+
+@st.fragment
+def day_view(page: Page) -> None:
+    """Everything that follows the day. A fragment: a step (slider, buttons, camera, search,
+    pager) reruns this alone, so the sidebar and page set-up are neither rebuilt on the
+    server nor redrawn in the browser. Every panel reads the same DayState."""
+    loaded = page.loaded
     day = day_selector(loaded)
     state = as_of(loaded, day)
     downloads(state, loaded)
-    if present:
-        presentation(state, loaded, basemap_url, layers, tiles, views)
+    if page.present:
+        presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views)
         return
     headline(state, loaded, False)
-    camera = camera_selector(views)
-    rep, pick = traveller_search(settings, loaded, state)
-    write_link(day, layers, camera.key if camera else None, False)
+    camera = camera_selector(page.views)
+    rep, pick = traveller_search(page.settings, loaded, state)
+    write_link(day, page.layers, camera.key if camera else None, False)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        returned = map_panel(state, loaded, basemap_url, layers, tiles, rep, pick, camera,
-                             False)
+        returned = map_panel(state, loaded, page.basemap_url, page.layers, page.tiles, rep,
+                             pick, camera, False)
     with panel_col:
         with st.container():
             if rep is not None:
