@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .mapview import esc, sources_html
 from .scenario import Scenario
-from .timeline import RESTRICTION_LABELS, DayState, area_names, format_figure
+from .timeline import RESTRICTION_LABELS, DayState, area_names, format_figure, publishers
 
 # Figures shown in the panel, in this order.
 PANEL_METRICS = ("deaths", "security_deaths", "police_killed", "injured", "hospitalized",
@@ -23,7 +23,7 @@ class Badge:
 
 
 def _publishers(scenario: Scenario, ids) -> str:
-    return ", ".join(scenario.sources[s].publisher for s in ids if s in scenario.sources)
+    return ", ".join(publishers(scenario, ids))
 
 
 def badges(state: DayState, scenario: Scenario) -> list[Badge]:

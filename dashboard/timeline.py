@@ -274,6 +274,13 @@ QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than
                    "about": "about "}
 
 
+def publishers(scenario: Scenario, ids) -> tuple[str, ...]:
+    """The publishers of the sources `ids`, each once, in the order first cited; an id with no
+    source is left out."""
+    return tuple(dict.fromkeys(scenario.sources[s].publisher for s in ids
+                               if s in scenario.sources))
+
+
 def format_figure(fig: Figure) -> str:
     return f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .mapview import esc
 from .scenario import Scenario
+from .timeline import publishers
 from .travel import Resolution, TravelReport
 
 LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "clear": "kz-ok"}
@@ -14,8 +15,7 @@ AIRPORT_WORDS = {"open": "open", "limited": "limited flights", "closed": "closed
 
 
 def _sources(scenario: Scenario, ids) -> str:
-    names = [scenario.sources[s].publisher for s in ids if s in scenario.sources]
-    return esc(", ".join(dict.fromkeys(names)))
+    return esc(", ".join(publishers(scenario, ids)))
 
 
 def notice_html(found: Resolution) -> str:

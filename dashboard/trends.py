@@ -9,7 +9,14 @@ from datetime import date
 
 from . import charts
 from .scenario import Restriction, Scenario
-from .timeline import METRIC_LABELS, QUALIFIER_WORDS, UNREST_CATEGORIES, DayState, events_by_day
+from .timeline import (
+    METRIC_LABELS,
+    QUALIFIER_WORDS,
+    UNREST_CATEGORIES,
+    DayState,
+    events_by_day,
+    publishers,
+)
 
 TREND_METRICS = ("deaths", "injured", "detained")
 METRIC_COLOURS = {"deaths": "#b2182b", "injured": "#ef8a62", "detained": "#2166ac"}
@@ -34,14 +41,12 @@ def figure_points(scenario: Scenario) -> list[dict]:
     for fig in sorted(scenario.figures, key=lambda f: (f.metric, f.reported_on, f.value)):
         if fig.metric not in TREND_METRICS:
             continue
-        publishers = sorted({scenario.sources[s].publisher for s in fig.sources
-                             if s in scenario.sources})
         points.append({
             "metric": METRIC_LABELS.get(fig.metric, fig.metric), "key": fig.metric,
             "day": fig.reported_on.isoformat(), "value": fig.value,
             "figure": f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}",
             "reported": "preferred figure" if fig.preferred else "also reported",
-            "sources": ", ".join(publishers),
+            "sources": ", ".join(publishers(scenario, fig.sources)),
         })
     return points
 
@@ -83,9 +88,7 @@ def blackout_caveat(state: DayState, scenario: Scenario) -> Caveat | None:
     found = blackout(scenario, state.day)
     if found is None:
         return None
-    publishers = tuple(dict.fromkeys(scenario.sources[s].publisher for s in found.sources
-                                     if s in scenario.sources))
-    return Caveat(found.status, found.detail, publishers)
+    return Caveat(found.status, found.detail, publishers(scenario, found.sources))
 
 
 # --------------------------------------------------------------------------- charts

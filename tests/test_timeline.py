@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.timeline import DayOutOfRange, as_of, figures_as_of, parse_day
+from dashboard.timeline import DayOutOfRange, as_of, figures_as_of, parse_day, publishers
 
 D = lambda d: date(2022, 1, d)  # noqa: E731
 
@@ -185,3 +185,10 @@ def test_events_by_day_matches_a_scan_and_is_built_once(scenario):
         assert index.get(day, ()) == tuple(e for e in scenario.events if e.date == day)
         assert as_of(scenario, day).events == index.get(day, ())
     assert events_by_day(scenario) is index
+
+
+def test_publishers_are_listed_once_in_the_order_first_cited(scenario):
+    ids = ["sec-jan10", "gg-jan07", "missing-id", "gg-jan07", "sec-jan10"]
+    assert publishers(scenario, ids) == (
+        "Security bulletin (publisher not named in the text)", "Global Guardian")
+    assert publishers(scenario, []) == ()
