@@ -127,21 +127,21 @@ def day_selector(loaded: Scenario) -> date:
         st.session_state["day"] = st.session_state.pop("_day_pending")
     if st.session_state.get("day") not in days:
         st.session_state["day"] = days[0]
-    left, middle, right, play, speed = st.columns([1.3, 6, 1.3, 1.2, 1.3],
-                                                  vertical_alignment="bottom")
     current = st.session_state["day"]
-    left.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
-                disabled=current == days[0], width="stretch")
-    right.button("Next ▶", key="next", on_click=_step, args=(days, 1),
-                 disabled=current == days[-1], width="stretch")
-    middle.select_slider("Day", options=days, format_func=day_label, key="day",
-                         label_visibility="collapsed")
     playing = st.session_state.get("playing", False)
-    play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
-                args=(days,), width="stretch",
-                help="Steps through the days by itself and stops on the last one.")
-    speed.selectbox("Speed", SPEEDS, index=1, key="speed", label_visibility="collapsed",
-                    format_func=lambda s: f"{s:g} s/day")
+    # One row, one block: columns would send a block per column on every step.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
+                  disabled=current == days[0])
+        st.select_slider("Day", options=days, format_func=day_label, key="day",
+                         label_visibility="collapsed", width="stretch")
+        st.button("Next ▶", key="next", on_click=_step, args=(days, 1),
+                  disabled=current == days[-1])
+        st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
+                  args=(days,), help="Steps through the days by itself and stops on the last "
+                  "one.")
+        st.selectbox("Speed", SPEEDS, index=1, key="speed", label_visibility="collapsed",
+                     format_func=lambda s: f"{s:g} s/day", width=110)
     player(days)
     return st.session_state["day"]
 
@@ -271,14 +271,15 @@ def _traveller_search(settings: Settings, loaded: Scenario, state: DayState
                       ) -> tuple[travel.TravelReport | None, bool]:
     if "_find_pending" in st.session_state:
         st.session_state["find"] = st.session_state.pop("_find_pending")
-    query_col, pick_col = st.columns([5, 2], vertical_alignment="bottom")
-    query = query_col.text_input(
-        "Find a place", key="find",
-        placeholder="Street, square, airport, city, or 43.238, 76.945",
-        help="Searches the scenario's places and Kazakhstan's settlements offline; asks the "
-             "online geocoder too when the internet is there. Press Enter to search.")
-    pick = pick_col.toggle("Pick on the map", key="pick",
-                           help="Then click the map to choose a place.")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        query = st.text_input(
+            "Find a place", key="find",
+            placeholder="Street, square, airport, city, or 43.238, 76.945",
+            help="Searches the scenario's places and Kazakhstan's settlements offline; asks "
+                 "the online geocoder too when the internet is there. Press Enter to search.",
+            width="stretch")
+        pick = st.toggle("Pick on the map", key="pick",
+                         help="Then click the map to choose a place.")
     if not query.strip():
         return None, pick
     signature = _signature(settings.data_dir)
