@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -202,20 +203,27 @@ def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0
 
 # --------------------------------------------------------------------------- Leaflet glue
 
-class GeoJsonLayer(ScriptElement):
-    """One GeoJSON object in a FeatureGroup, styled and labelled per feature from properties.
+class DayDraw(ScriptElement):
+    """The page's drawing code, part of the base map: ``__kzDraw`` draws one GeoJSON layer
+    into a group, and ``__kzDays`` keeps the day layers it was sent and shows one day.
 
-    Points with ``r`` become circles of r metres (areas); points with ``px`` become circle
-    markers of px pixels; lines and polygons are drawn as they are. With ``by_region``, the
+    ``__kzDraw``: points with ``r`` become circles of r metres (areas); points with ``px``
+    circle markers of px pixels; lines and polygons are drawn as they are. With ``byRegion``,
     features carry a region id instead of an outline and the page takes the outline from the
     basemap it fetched once, so a step does not send the same shapes again.
+
+    ``__kzDays``: each step shows its day (``show``), and may hand over the layers of the days
+    next to it (``keep``). A click on the page's Previous or Next button, or the slider's
+    label moving to another day (a drag or a key), then shows that day from what it keeps at
+    once, before the server answers; when the server's step arrives
+    for the day already shown, nothing is drawn again. The day shown is always the server's:
+    its step carries the day's layers, and a step for another day redraws.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var data = {{ this.data }};
-          var group = {{ this._parent.get_name() }};
+        window.__kzDraw = function (group, data, layer, byRegion) {
+          var gen = group.__kzGen;
           var draw = function () {
             return L.geoJSON(data, {
               pointToLayer: function (f, latlng) {
@@ -227,15 +235,16 @@ class GeoJsonLayer(ScriptElement):
               onEachFeature: function (f, l) {
                 var p = f.properties;
                 l.options.kzId = p.id;
-                l.options.kzLayer = {{ this.layer|tojson }};
+                l.options.kzLayer = layer;
                 if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
                 if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
               }
             }).addTo(group);
           };
-          if (!{{ this.by_region|tojson }}) { draw(); return; }
+          if (!byRegion) { draw(); return; }
           // Region outlines come from the basemap the page already holds (StaticBasemap).
           (window.__kzBasemap || Promise.reject()).then(function (d) {
+            if (group.__kzGen !== gen) { return; }  // another day was shown meanwhile
             if (!window.__kzRegionShapes) {
               window.__kzRegionShapes = {};
               d.features.forEach(function (f) {
@@ -248,10 +257,113 @@ class GeoJsonLayer(ScriptElement):
               f.geometry = window.__kzRegionShapes[f.properties.region] || null;
             });
             data.features = data.features.filter(function (f) { return f.geometry; });
-            // Drawn after the step's other layers: put the areas back beneath them.
+            // Drawn after the other layers: put the areas back beneath them.
             draw().bringToBack();
           }).catch(function () {});
+        };
+        window.__kzDays = (function () {
+          var map = {{ this._parent.get_name() }};
+          var self = {days: {{ this.days_json }}, labels: {{ this.labels_json }}, cache: {},
+                      order: [], shown: null, group: null, log: []};
+          self.keep = function (key, layers) {
+            if (!(key in self.cache)) { self.order.push(key); }
+            self.cache[key] = layers;
+            while (self.order.length > {{ this.limit }}) {
+              var old = self.order.shift();
+              if (old === self.shown) { self.order.push(old); break; }
+              delete self.cache[old];
+            }
+          };
+          self.show = function (key, layers, how) {
+            if (layers) { self.keep(key, layers); }
+            var drawn = !(self.shown === key && self.group);
+            self.log.push([how || 'step', key, drawn]);
+            if (self.log.length > 50) { self.log.shift(); }
+            if (!drawn) { return false; }
+            if (!self.group) { self.group = L.featureGroup().addTo(map); }
+            self.group.__kzGen = (self.group.__kzGen || 0) + 1;
+            self.group.clearLayers();
+            (self.cache[key] || []).forEach(function (l) {
+              window.__kzDraw(self.group, l[1], l[0], l[2]);
+            });
+            self.shown = key;
+            return true;
+          };
+          self.predictDay = function (j) {
+            if (!self.shown || j < 0 || j >= self.days.length) { return false; }
+            var key = self.days[j] + self.shown.slice(self.shown.indexOf('|'));
+            if (key === self.shown || !(key in self.cache)) { return false; }
+            return self.show(key, null, 'predicted');
+          };
+          self.predict = function (delta) {
+            if (!self.shown) { return false; }
+            var i = self.days.indexOf(self.shown.slice(0, self.shown.indexOf('|')));
+            return i < 0 ? false : self.predictDay(i + delta);
+          };
+          self.predictLabel = function (label) {
+            var j = self.labels.indexOf(label);
+            return j < 0 ? false : self.predictDay(j);
+          };
+          return self;
         })();
+        (function () {
+          // The page's Previous and Next buttons (Streamlit marks a keyed widget's element
+          // with st-key-KEY); heard in the capture phase, before the page handles the click.
+          if (window.parent === window || window.__kzHeard) { return; }
+          try {
+            var doc = window.parent.document;
+            var heard = function (e) {
+              var t = e.target, b = t && t.closest &&
+                t.closest('.st-key-{{ this.next_key }} button, .st-key-{{ this.prev_key }} button');
+              if (!b || b.disabled || !window.__kzDays) { return; }
+              window.__kzDays.predict(b.closest('.st-key-{{ this.next_key }}') ? 1 : -1);
+            };
+            doc.addEventListener('click', heard, true);
+            // The slider's label follows a drag or a key at once, before the server's step.
+            var labelNow = function () {
+              var el = doc.querySelector('[data-testid="stSliderThumbValue"]');
+              return el ? el.textContent : null;
+            };
+            var label = labelNow();  // only a change of it is heard
+            var watch = new MutationObserver(function () {
+              var text = labelNow();
+              if (text !== label) {
+                label = text;
+                if (text && window.__kzDays) { window.__kzDays.predictLabel(text); }
+              }
+            });
+            watch.observe(doc.body, {subtree: true, childList: true, characterData: true});
+            window.__kzHeard = true;
+            window.addEventListener('pagehide', function () {
+              doc.removeEventListener('click', heard, true);
+              watch.disconnect();
+            });
+          } catch (err) { /* another origin: no prediction, the server's steps still draw */ }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, days: list[date], *, next_key: str = "next", prev_key: str = "prev",
+                 limit: int = 32):
+        super().__init__()
+        self._name = "DayDraw"
+        self.days_json = script_json([d.isoformat() for d in days])
+        self.labels_json = script_json([day_label(d) for d in days])
+        self.next_key, self.prev_key = _css_key(next_key), _css_key(prev_key)
+        self.limit = int(limit)
+
+
+def _css_key(key: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+class GeoJsonLayer(ScriptElement):
+    """One GeoJSON object in a FeatureGroup, drawn by the page's ``__kzDraw`` (DayDraw)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.__kzDraw({{ this._parent.get_name() }}, {{ this.data }}, {{ this.layer_json }},
+                        {{ this.by_region|tojson }});
         {% endmacro %}
     """)
 
@@ -259,11 +371,17 @@ class GeoJsonLayer(ScriptElement):
         super().__init__()
         self._name = "GeoJsonLayer"
         self.layer = layer
+        self.layer_json = script_json(layer)
         self.by_region = by_region
-        if by_region:
-            features = [_region_reference(f) for f in features]
-        self.data = script_json({"type": "FeatureCollection", "features": features})
+        self.data = layer_data(features, by_region)
         self.count = len(features)
+
+
+def layer_data(features: list[dict], by_region: bool = False) -> str:
+    """A layer's features as a FeatureCollection in JSON that is safe inside a script."""
+    if by_region:
+        features = [_region_reference(f) for f in features]
+    return script_json({"type": "FeatureCollection", "features": features})
 
 
 def _region_reference(feature: dict) -> dict:
@@ -464,6 +582,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
         folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)
         folium.TileLayer(tiles.url, name="Online tiles", attr=tiles.attribution, opacity=0.9,
                          pane="tiles", max_zoom=19).add_to(m)
+    m.add_child(DayDraw(scenario.days))
     m.add_child(CityLabels([(place.name, place.lat, place.lon)
                             for place in scenario.places.values() if place.kind in CITY_KINDS]))
     m.add_child(Legend(legend_html()))
@@ -695,6 +814,69 @@ def map_content(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
     for group in groups:
         step.add_child(group)
     return [step]
+
+
+def day_key(day: date, keys: tuple[str, ...], version: str = "") -> str:
+    """What the page keeps a day's layers under: the day, the layers shown and the version of
+    the data (a reloaded scenario's days are drawn again, never taken from the page)."""
+    return f"{day.isoformat()}|{','.join(keys)}|{version}"
+
+
+def day_payload(state: DayState, scenario: Scenario, keys: tuple[str, ...]) -> list[tuple]:
+    """The day's chosen layers in drawing order, as (layer, FeatureCollection JSON, by region)."""
+    return [(spec.key, layer_data(layer_features(state, scenario, spec.key),
+                                  spec.key in BY_REGION), spec.key in BY_REGION)
+            for spec in LAYERS if spec.key in keys]
+
+
+def neighbours(days: list[date], day: date) -> list[date]:
+    """The days a Previous or Next click can reach from ``day``."""
+    i = days.index(day)
+    return [days[j] for j in (i + 1, i - 1) if 0 <= j < len(days)]
+
+
+class DayLayers(ScriptElement):
+    """A step's day layers: handed to the page's ``__kzDays`` (DayDraw) rather than drawn
+    into the step's group, so that a day already on the map is not drawn again. ``kept`` are
+    the layers of other days, kept by the page for a Previous or Next click."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var days = window.__kzDays;
+          if (!days) { return; }
+          {% for key, layers in this.kept %}
+          days.keep({{ key }}, {{ layers }});
+          {% endfor %}
+          days.show({{ this.key }}, {{ this.layers }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, layers: list[tuple], kept: list[tuple[str, list[tuple]]] = ()):
+        super().__init__()
+        self._name = "DayLayers"
+        self.key = script_json(key)
+        self.layers = _layers_js(layers)
+        self.kept = [(script_json(k), _layers_js(v)) for k, v in kept]
+        self.count = sum(data.count('"type":"Feature"') for _, data, _ in layers)
+
+
+def _layers_js(layers: list[tuple]) -> str:
+    """[[layer, FeatureCollection, byRegion], ...] as script text (each collection is JSON
+    already made safe for a script by layer_data)."""
+    return "[" + ",".join(f"[{script_json(k)},{data},{'true' if by else 'false'}]"
+                          for k, data, by in layers) + "]"
+
+
+def day_group(state: DayState, scenario: Scenario, keys: tuple[str, ...],
+              kept: list[tuple[str, list[tuple]]] = (), version: str = ""
+              ) -> folium.FeatureGroup:
+    """The step's group for the day's layers (see DayLayers)."""
+    group = Group(name="Day", control=False)
+    group.add_child(DayLayers(day_key(state.day, keys, version),
+                              day_payload(state, scenario, keys), kept))
+    return group
 
 
 # --------------------------------------------------------------------------- traveller

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,9 +23,12 @@ from .mapview import (
     LAYERS,
     TileSource,
     base_map,
+    day_group,
+    day_key,
     day_label,
-    day_layers,
+    day_payload,
     map_content,
+    neighbours,
     traveller_layer,
     view_layer,
 )
@@ -74,10 +78,12 @@ def page_setup() -> None:
     st.html(daypanel.PANEL_CSS + travelpanel.TRAVEL_CSS)
 
 
-def scenario(settings: Settings) -> tuple[Scenario, str]:
+def scenario(settings: Settings) -> tuple[Scenario, str, str]:
+    """The scenario, its basemap's address, and a version that changes with its files."""
     signature = _signature(settings.data_dir)
     loaded = _load(str(settings.data_dir), signature)
-    return loaded, _basemap_url(str(settings.data_dir), signature)
+    version = f"{zlib.crc32(repr(signature).encode()):08x}"
+    return loaded, _basemap_url(str(settings.data_dir), signature), version
 
 
 def problems_notice(loaded: Scenario) -> None:
@@ -235,8 +241,10 @@ PRESENT_MAP_HEIGHT = 880  # px: the map fills a 1920x1080 screen below the day's
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
               tiles: TileSource | None, rep: travel.TravelReport | None,
-              pick: bool, camera: Camera | None, present: bool) -> dict | None:
-    groups = day_layers(state, loaded, layers)
+              pick: bool, camera: Camera | None, present: bool, version: str
+              ) -> dict | None:
+    kept = kept_days(state, loaded, layers, tiles, present, version)
+    groups = [day_group(state, loaded, layers, kept, version)]
     if rep is not None:
         groups.append(traveller_layer(rep))
     camera_key = f"{camera.key}:{st.session_state.get('_camera_moves', 0)}" if camera else None
@@ -245,6 +253,27 @@ def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple
                      feature_group_to_add=map_content(groups),
                      height=PRESENT_MAP_HEIGHT if present else 620,
                      use_container_width=True, returned_objects=[])
+
+
+def kept_days(state: DayState, loaded: Scenario, layers: tuple[str, ...],
+              tiles: TileSource | None, present: bool, version: str
+              ) -> list[tuple[str, list[tuple]]]:
+    """The layers of the days next to this one that this map has not been sent yet, so a
+    Previous or Next click draws at once (see mapview.DayDraw). The map is a new one, which
+    holds nothing, when the presentation mode or the tiles change."""
+    mode = (present, tiles is not None, loaded.data_dir, version)
+    held = st.session_state.get("_map_days")
+    if not held or held[0] != mode:
+        held = (mode, set())
+        st.session_state["_map_days"] = held
+    held[1].add(day_key(state.day, layers, version))
+    kept = []
+    for day in neighbours(loaded.days, state.day):
+        key = day_key(day, layers, version)
+        if key not in held[1]:
+            kept.append((key, day_payload(as_of(loaded, day), loaded, layers)))
+            held[1].add(key)
+    return kept
 
 
 def _take_map_click(returned: dict | None) -> None:
@@ -372,7 +401,7 @@ def sidebar_about(loaded: Scenario) -> None:
 
 
 def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
-                 tiles: TileSource | None, views: dict[str, Camera]) -> None:
+                 tiles: TileSource | None, views: dict[str, Camera], version: str) -> None:
     """For a room: the map large, beside it the headline, national status and key figures in
     large type, the camera presets and the way out."""
     keep_hidden_widgets()
@@ -385,7 +414,8 @@ def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tu
             st.rerun()  # the whole page: the sidebar and panels come back
     write_link(state.day, layers, camera.key if camera else None, True)
     with map_col:
-        map_panel(state, loaded, basemap_url, layers, tiles, None, False, camera, True)
+        map_panel(state, loaded, basemap_url, layers, tiles, None, False, camera, True,
+                  version)
 
 
 def keep_hidden_widgets() -> None:
@@ -406,13 +436,14 @@ class Page:
     tiles: TileSource | None
     views: dict[str, Camera]
     present: bool
+    version: str  # of the scenario's files
 
 
 def run(settings: Settings) -> None:
     """Wire the page together: the sidebar and set-up on a full run, then the day's view,
     which a step of the day reruns on its own."""
     page_setup()
-    loaded, basemap_url = scenario(settings)
+    loaded, basemap_url, version = scenario(settings)
     problems_notice(loaded)
     views = cameras(loaded)
     apply_link(loaded, views)
@@ -420,7 +451,7 @@ def run(settings: Settings) -> None:
     layers = layer_selector()
     tiles = tiles_toggle(settings)
     sidebar_about(loaded)
-    day_view(Page(settings, loaded, basemap_url, layers, tiles, views, present))
+    day_view(Page(settings, loaded, basemap_url, layers, tiles, views, present, version))
 
 
 @st.fragment
@@ -433,7 +464,8 @@ def day_view(page: Page) -> None:
     state = as_of(loaded, day)
     downloads(state, loaded)
     if page.present:
-        presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views)
+        presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
+                     page.version)
         return
     headline(state, loaded, False)
     camera = camera_selector(page.views)
@@ -442,7 +474,7 @@ def day_view(page: Page) -> None:
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         returned = map_panel(state, loaded, page.basemap_url, page.layers, page.tiles, rep,
-                             pick, camera, False)
+                             pick, camera, False, page.version)
     with panel_col:
         with st.container():
             if rep is not None:

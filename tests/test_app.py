@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -289,3 +291,31 @@ def test_blackout_days_carry_the_caveat():
     assert html.count("class='kz-chart'") == 2
     assert "<line class='kz-day-rule' data-day='2022-01-06'" in html
     assert not at.get("vega_lite_chart")  # no chart library runs in the page
+
+
+def map_step(at: AppTest) -> str:
+    """The script of the map's step: what the page draws for this run."""
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)["feature_group"]
+
+
+def test_the_map_is_sent_each_neighbouring_day_once():
+    at = run_app({"day": "2022-01-05"})
+    step = map_step(at)
+    assert re.findall(r'days\.show\("([\d-]+)\|', step) == ["2022-01-05"]
+    assert sorted(re.findall(r'days\.keep\("([\d-]+)\|', step)) == ["2022-01-04", "2022-01-06"]
+    at.button(key="next").click().run()
+    step = map_step(at)
+    assert re.findall(r'days\.show\("([\d-]+)\|', step) == ["2022-01-06"]
+    assert re.findall(r'days\.keep\("([\d-]+)\|', step) == ["2022-01-07"]
+    at.button(key="prev").click().run()  # both of the 5th's neighbours are in the page
+    assert "days.keep(" not in map_step(at)
+    # A new map (presentation mode) holds nothing yet: its neighbours are sent again.
+    at.sidebar.toggle(key="present").set_value(True).run()
+    assert sorted(re.findall(r'days\.keep\("([\d-]+)\|', map_step(at))) == [
+        "2022-01-04", "2022-01-06"]
+    # Fewer layers: other keys, so the page never shows a day drawn with other layers.
+    at.sidebar.toggle(key="present").set_value(False).run()
+    at.sidebar.pills(key="layers").set_value(["airports"]).run()
+    step = map_step(at)
+    assert '"2022-01-05|airports|' in step and "days.keep(" in step

@@ -45,7 +45,7 @@ def day7(scenario):
 
 def layer_data(page: str) -> dict[str, list[dict]]:
     """The features each GeoJsonLayer script of the page carries, by layer key."""
-    found = re.findall(r"var data = (\{.*?\});\n.*?kzLayer = \"(\w+)\"", page, re.DOTALL)
+    found = re.findall(r"window\.__kzDraw\(\w+, (\{.*?\}), \"(\w+)\"", page)
     return {key: json.loads(data.replace("<\\/", "</"))["features"] for data, key in found}
 
 

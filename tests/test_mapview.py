@@ -17,9 +17,13 @@ from dashboard.mapview import (
     GeoJsonLayer,
     base_map,
     basemap_geojson,
+    day_group,
+    day_key,
     day_layers,
+    day_payload,
     layer_features,
     map_content,
+    neighbours,
 )
 from dashboard.scenario import Event
 from dashboard.timeline import as_of
@@ -143,7 +147,7 @@ def test_text_from_data_is_escaped_everywhere(mini):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
     # Inside the inline script, no '</' can end the script tag early.
-    data = re.findall(r"var data = (\{.*?\});\n", html)
+    data = re.findall(r"window\.__kzDraw\(\w+, (\{.*?\}), ", html)
     assert data and all("</" not in chunk for chunk in data)
     assert json.loads(data[0].replace("<\\/", "</"))["type"] == "FeatureCollection"
 
@@ -219,3 +223,44 @@ def test_a_place_popup_lists_a_bounded_number_of_events(scenario):
     popup = by_id(layer_features(busy, scenario, "unrest"))["almaty-akimat"]["properties"]["popup"]
     assert popup.count("Crowd number") == POPUP_EVENTS
     assert "and 25 more event(s)" in popup
+
+
+def test_a_step_hands_its_day_to_the_page_and_keeps_the_neighbours(scenario):
+    keys = ("zones", "airports", "emergency")
+    state = as_of(scenario, D(6))
+    payload = day_payload(state, scenario, keys)
+    # Drawing order is the layers' own, whatever the order chosen; regions by id only.
+    assert [layer for layer, _, _ in payload] == ["emergency", "zones", "airports"]
+    assert [by for _, _, by in payload] == [True, False, False]
+    airports = json.loads(payload[2][1])["features"]
+    assert {f["properties"]["id"] for f in airports} == {
+        f["properties"]["id"] for f in layer_features(state, scenario, "airports")}
+    kept = [(day_key(D(7), keys, "v1"), day_payload(as_of(scenario, D(7)), scenario, keys))]
+    script = on_map(scenario, day_group(state, scenario, keys, kept, "v1"))
+    assert 'days.keep("2022-01-07|zones,airports,emergency|v1", [["emergency",' in script
+    assert 'days.show("2022-01-06|zones,airports,emergency|v1", [["emergency",' in script
+    assert script.index("days.keep(") < script.index("days.show(")
+    # The page's keeper is part of the base map, with the scenario's days.
+    assert "window.__kzDays = (function ()" in script
+    assert json.dumps([d.isoformat() for d in scenario.days], separators=(",", ":")) in script
+    assert ".st-key-next button" in script and ".st-key-prev button" in script
+
+
+def test_day_keys_and_neighbours(scenario):
+    assert day_key(D(3), ("zones", "unrest"), "ab12") == "2022-01-03|zones,unrest|ab12"
+    assert day_key(D(3), ()) == "2022-01-03||"
+    days = scenario.days
+    assert neighbours(days, D(2)) == [D(3)]
+    assert neighbours(days, D(6)) == [D(7), D(5)]
+    assert neighbours(days, D(10)) == [D(9)]
+    assert neighbours([D(4)], D(4)) == []
+
+
+def test_kept_days_are_escaped_like_every_script(mini):
+    mini.set("places.csv", 2, name=HOSTILE)
+    scenario = mini.load()
+    keys = tuple(LAYER_KEYS)
+    kept = [(day_key(D(4), keys), day_payload(as_of(scenario, D(4)), scenario, keys))]
+    script = on_map(scenario, day_group(as_of(scenario, D(3)), scenario, keys, kept))
+    assert "<script>alert" not in script and "</script><img" not in script
+    assert "&lt;script&gt;" in script

@@ -75,6 +75,60 @@ def test_slider_step_recolours_an_airport_in_place(page, app_server):
     assert external_requests(page) == []
 
 
+WATCH_SHOWS = """() => {
+  window.__kzSeen = [];
+  const keeper = window.__kzDays;
+  const show = keeper.unwatchedShow = keeper.unwatchedShow || keeper.show;
+  keeper.show = function (key, layers, how) {
+    const drawn = show.apply(this, arguments);
+    const headline = window.parent.document.querySelector('.kz-headline').textContent;
+    window.__kzSeen.push([how || 'step', key.split('|')[0], drawn, headline]);
+    return drawn;
+  };
+}"""
+
+
+def test_previous_and_next_draw_at_once_from_the_days_the_page_holds(page, app_server):
+    """Each step sends the days next to it: a click on Next or Previous, or a key on the
+    slider, draws the new day on the map while the page still shows the old one, and the
+    server's step for that day then draws nothing again."""
+    frame = open_day(page, app_server, "2022-01-06")
+    held = frame.evaluate(
+        "() => Object.keys(window.__kzDays.cache).map(k => k.split('|')[0]).sort()")
+    assert held == ["2022-01-05", "2022-01-06", "2022-01-07"]
+    frame.evaluate(WATCH_SHOWS)
+    step(page, "Next ▶")
+    seen = frame.evaluate("() => window.__kzSeen")
+    assert [s[:3] for s in seen] == [["predicted", "2022-01-07", True],
+                                     ["step", "2022-01-07", False]]
+    assert "Thu 6 Jan 2022" in seen[0][3]  # drawn before the page had the 7th
+    assert frame.evaluate(FILL_COLOURS)["airport-nqz"] == AIRPORT_COLOURS["limited"]
+    frame.evaluate(WATCH_SHOWS)
+    step(page, "◀ Previous")
+    seen = frame.evaluate("() => window.__kzSeen")
+    assert [s[:3] for s in seen] == [["predicted", "2022-01-06", True],
+                                     ["step", "2022-01-06", False]]
+    assert frame.evaluate(FILL_COLOURS)["airport-nqz"] == AIRPORT_COLOURS["closed"]
+    # The slider's label moves at once under a key (or a drag): a day the page holds is
+    # drawn then; a jump to a day it does not hold is drawn by the server's step.
+    slider = page.locator("[data-testid^='stSlider'] input[type='range']").first
+    frame.evaluate(WATCH_SHOWS)
+    slider.press("ArrowRight")
+    frame.wait_for_function("() => window.__kzSeen.length >= 2")
+    wait_for_app(page)
+    seen = frame.evaluate("() => window.__kzSeen")
+    assert [s[:3] for s in seen] == [["predicted", "2022-01-07", True],
+                                     ["step", "2022-01-07", False]]
+    frame.evaluate(WATCH_SHOWS)
+    slider.press("End")
+    frame.wait_for_function("() => window.__kzSeen.length > 0")
+    wait_for_app(page)
+    seen = frame.evaluate("() => window.__kzSeen")
+    assert [s[:3] for s in seen] == [["step", "2022-01-10", True]]
+    assert frame.evaluate(FILL_COLOURS)["airport-ala"] == AIRPORT_COLOURS["closed"]
+    assert external_requests(page) == []
+
+
 def test_every_day_screenshot_and_no_outside_request(page, app_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     open_day(page, app_server, "2022-01-02")
