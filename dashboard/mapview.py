@@ -1,10 +1,12 @@
 """Pure folium: a base map that never changes, and one layer per kind built from a DayState.
 
 The base map carries only what is the same on every day (the vector basemap is fetched by the
-browser from a static file, city labels, the legend), so its script, and so the map frame, stays
-identical while the slider moves. Each day's content is a list of FeatureGroups, one per layer,
-each holding a single GeoJSON object drawn by Leaflet alone: no CDN, no icon fonts, no jQuery.
-Every text from the data is HTML-escaped before it reaches the page.
+browser from a static file, city labels, the legend, the page's drawing code), so its script,
+and so the map frame, stays identical while the slider moves. A day's layers are GeoJSON
+objects drawn by Leaflet alone (no CDN, no icon fonts, no jQuery): in the app, handed to the
+page's day keeper with the days next to it (``day_group``, ``DayDraw``); in an export, one
+FeatureGroup per layer (``day_layers``). Every text from the data is HTML-escaped before it
+reaches the page.
 """
 
 from __future__ import annotations
