@@ -887,9 +887,10 @@ TRAVELLER_COLOUR = "#0b6e99"
 TRAVELLER_LINES = 5
 
 
-class FocusOnce(ScriptElement):
-    """Moves the map to a place the first time that place is shown, never again after: the
-    viewer's own pan and zoom win on every later slider step."""
+class MoveOnce(ScriptElement):
+    """Moves the map the first time a key is shown, never again after: the viewer's own pan
+    and zoom win on every later step. ``slot`` is the page's record of the last key moved to;
+    ``move`` the script that moves ``map``."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -897,49 +898,41 @@ class FocusOnce(ScriptElement):
           var group = {{ this._parent.get_name() }};
           var map = group._map || window.map_div;
           var key = {{ this.key_json }};
-          if (!map || window.__kzFocus === key) { return; }
-          window.__kzFocus = key;
-          var go = function () {
-            map.setView([{{ this.lat }}, {{ this.lon }}],
-                        Math.max(map.getZoom(), {{ this.zoom }}), {animate: false});
-          };
+          if (!map || window[{{ this.slot_json }}] === key) { return; }
+          window[{{ this.slot_json }}] = key;
+          var go = function () { {{ this.move }} };
           // Leaflet ignores a new view while a zoom animation runs: wait for its end.
           if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, key: str, lat: float, lon: float, zoom: int = 11):
+    def __init__(self, name: str, slot: str, key: str, move: str):
         super().__init__()
-        self._name = "FocusOnce"
+        self._name = name
+        self.slot_json = script_json(slot)
         self.key_json = script_json(key)
+        self.move = move
+
+
+class FocusOnce(MoveOnce):
+    """Centres the map on a place the first time that place is shown."""
+
+    def __init__(self, key: str, lat: float, lon: float, zoom: int = 11):
         self.lat, self.lon, self.zoom = float(lat), float(lon), int(zoom)
+        super().__init__("FocusOnce", "__kzFocus", key,
+                         f"map.setView([{self.lat}, {self.lon}], "
+                         f"Math.max(map.getZoom(), {self.zoom}), {{animate: false}});")
 
 
-class FitOnce(ScriptElement):
-    """Frames bounds the first time a key is shown (a camera preset chosen), never again
-    after, so the viewer's own pan and zoom win on every later step."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(){
-          var group = {{ this._parent.get_name() }};
-          var map = group._map || window.map_div;
-          var key = {{ this.key_json }};
-          if (!map || window.__kzCamera === key) { return; }
-          window.__kzCamera = key;
-          var go = function () { map.fitBounds({{ this.bounds|tojson }}, {animate: false}); };
-          if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
-        })();
-        {% endmacro %}
-    """)
+class FitOnce(MoveOnce):
+    """Frames bounds the first time a key is shown (a camera preset chosen)."""
 
     def __init__(self, key: str, bounds):
-        super().__init__()
-        self._name = "FitOnce"
-        self.key_json = script_json(key)
         south, west, north, east = (float(b) for b in bounds)
         self.bounds = [[south, west], [north, east]]
+        super().__init__("FitOnce", "__kzCamera", key,
+                         f"map.fitBounds({script_json(self.bounds)}, {{animate: false}});")
 
 
 class MapClass(ScriptElement):

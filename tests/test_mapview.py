@@ -13,8 +13,11 @@ from dashboard.mapview import (
     AIRPORT_COLOURS,
     LAYER_KEYS,
     POPUP_EVENTS,
+    FitOnce,
+    FocusOnce,
     ForgetGroups,
     GeoJsonLayer,
+    Group,
     base_map,
     basemap_geojson,
     day_group,
@@ -264,3 +267,14 @@ def test_kept_days_are_escaped_like_every_script(mini):
     script = on_map(scenario, day_group(as_of(scenario, D(3)), scenario, keys, kept))
     assert "<script>alert" not in script and "</script><img" not in script
     assert "&lt;script&gt;" in script
+
+
+def test_camera_and_place_moves_happen_once_per_key(scenario):
+    group = Group(name="View")
+    group.add_child(FitOnce("almaty:1", (43.0, 76.5, 43.5, 77.2)))
+    group.add_child(FocusOnce("place-1", 43.25, 76.95, zoom=12))
+    script = on_map(scenario, group)
+    assert 'window["__kzCamera"] === key' in script and 'var key = "almaty:1";' in script
+    assert "map.fitBounds([[43.0,76.5],[43.5,77.2]], {animate: false});" in script
+    assert 'window["__kzFocus"] === key' in script and 'var key = "place-1";' in script
+    assert "map.setView([43.25, 76.95], Math.max(map.getZoom(), 12), {animate: false});" in script
