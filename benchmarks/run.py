@@ -81,12 +81,12 @@ class Target:
 
 TARGETS = (
     Target("floor", "floor", "benchmarks/apps/floor.py", sessions=True),
-    Target("naive", "naive", "benchmarks/apps/naive.py"),
+    Target("naive", "naive", "benchmarks/apps/naive.py", sessions=True),
     Target("dashboard", "dashboard", "dashboard/app.py", BUNDLED_EVENTS, sessions=True),
     Target("dashboard-server", "dashboard", "dashboard/app.py", BUNDLED_EVENTS, held=False),
-    Target("dashboard-1k", "dashboard", "dashboard/app.py", 1_000),
+    Target("dashboard-1k", "dashboard", "dashboard/app.py", 1_000, sessions=True),
     Target("dashboard-10k", "dashboard", "dashboard/app.py", 10_000, sessions=True),
-    Target("dashboard-100k", "dashboard", "dashboard/app.py", 100_000),
+    Target("dashboard-100k", "dashboard", "dashboard/app.py", 100_000, sessions=True),
     Target("load", "load", "dashboard/app.py", BUNDLED_EVENTS),
 )
 
