@@ -746,11 +746,11 @@ def summarise_load(result: dict) -> dict:
         "steps_done": load.get("steps_done"),
         "planned_steps": load.get("planned_steps"),
         "sessions_with_problems": load.get("sessions_with_problems"),
-        "open_median": statistics.median(opens) if opens else None,
+        "open_median": median(opens),
         "open_p95": percentile(opens, 95),
-        "step_median": statistics.median(steps) if steps else None,
+        "step_median": median(steps),
         "step_p95": percentile(steps, 95),
-        "server_run_median": statistics.median(runs) if runs else None,
+        "server_run_median": median(runs),
         "server_run_p95": percentile(runs, 95),
         "server_runs": len(runs),
         "server_cpu_s": result.get("server_cpu_s"),
@@ -763,6 +763,10 @@ def summarise_load(result: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- one target
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -822,17 +826,17 @@ def summarise(result: dict) -> dict:
         "n": len(ms),
         "timeouts": sum(1 for s in steps if s["ms"] is None),
         "invalid": sum(1 for s in steps if s["valid"] is False),
-        "median": statistics.median(ms) if ms else None,
+        "median": median(ms),
         "p95": percentile(ms, 95),
-        "page_median": statistics.median(whole) if whole else None,
+        "page_median": median(whole),
         "page_p95": percentile(whole, 95),
-        "server_median": statistics.median(server) if server else None,
+        "server_median": median(server),
         "server_p95": percentile(server, 95),
-        "cpu_median": statistics.median(cpu) if cpu else None,
-        "page_rerun_median": statistics.median(page_rerun) if page_rerun else None,
-        "to_map_median": statistics.median(to_map) if to_map else None,
+        "cpu_median": median(cpu),
+        "page_rerun_median": median(page_rerun),
+        "to_map_median": median(to_map),
         "page_rerun_p95": percentile(page_rerun, 95),
-        "long_median": statistics.median(long_tasks) if long_tasks else None,
+        "long_median": median(long_tasks),
         "long_p95": percentile(long_tasks, 95),
         "kb_median": statistics.median(sizes) / 1024 if sizes else None,
         "kb_max": max(sizes) / 1024 if sizes else None,
