@@ -376,7 +376,6 @@ class GeoJsonLayer(ScriptElement):
         self.layer_json = script_json(layer)
         self.by_region = by_region
         self.data = layer_data(features, by_region)
-        self.count = len(features)
 
 
 def layer_data(features: list[dict], by_region: bool = False) -> str:
@@ -861,7 +860,6 @@ class DayLayers(ScriptElement):
         self.key = script_json(key)
         self.layers = _layers_js(layers)
         self.kept = [(script_json(k), _layers_js(v)) for k, v in kept]
-        self.count = sum(data.count('"type":"Feature"') for _, data, _ in layers)
 
 
 def _layers_js(layers: list[tuple]) -> str:

@@ -285,22 +285,33 @@ def format_figure(fig: Figure) -> str:
     return f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}"
 
 
-_EVENT_INDEXES: dict[int, tuple[tuple, dict[date, tuple]]] = {}
+_PER_SCENARIO: dict[tuple[int, str], tuple[Scenario, object]] = {}
+
+
+def per_scenario(scenario: Scenario, name: str, build):
+    """``build(scenario)``, computed once per scenario and kept under ``name`` for a few
+    scenarios at a time: what every day of a scenario reads again."""
+    key = (id(scenario), name)
+    cached = _PER_SCENARIO.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    value = build(scenario)
+    if len(_PER_SCENARIO) >= 24:  # drop the oldest
+        del _PER_SCENARIO[next(iter(_PER_SCENARIO))]
+    _PER_SCENARIO[key] = (scenario, value)
+    return value
+
+
+def _index_events(scenario: Scenario) -> dict[date, tuple]:
+    index: dict[date, list] = {}
+    for event in scenario.events:
+        index.setdefault(event.date, []).append(event)
+    return {day: tuple(events) for day, events in index.items()}
 
 
 def events_by_day(scenario: Scenario) -> dict[date, tuple]:
     """The scenario's events grouped by day, in their order; built once per scenario."""
-    cached = _EVENT_INDEXES.get(id(scenario))
-    if cached is not None and cached[0] is scenario.events:
-        return cached[1]
-    index: dict[date, list] = {}
-    for event in scenario.events:
-        index.setdefault(event.date, []).append(event)
-    frozen = {day: tuple(events) for day, events in index.items()}
-    if len(_EVENT_INDEXES) >= 8:  # a few scenarios at a time: drop the oldest
-        del _EVENT_INDEXES[next(iter(_EVENT_INDEXES))]
-    _EVENT_INDEXES[id(scenario)] = (scenario.events, frozen)
-    return frozen
+    return per_scenario(scenario, "events_by_day", _index_events)
 
 
 def as_of(scenario: Scenario, day: date) -> DayState:

@@ -15,6 +15,7 @@ from .timeline import (
     UNREST_CATEGORIES,
     DayState,
     events_by_day,
+    per_scenario,
     publishers,
 )
 
@@ -98,28 +99,13 @@ EVENTS_FRAME = charts.Frame(height=160)
 MAX_BARS = 92  # longer scenarios are drawn a few days to a bar
 BLACKOUT_NOTE = "Shaded: days of the internet blackout, when far fewer reports got out."
 
-_STATIC: dict[tuple[int, str], tuple[Scenario, object]] = {}
-
-
-def _once(scenario: Scenario, name: str, build):
-    """`build(scenario)`, kept per scenario: what does not depend on the day is drawn once."""
-    key = (id(scenario), name)
-    cached = _STATIC.get(key)
-    if cached is not None and cached[0] is scenario:
-        return cached[1]
-    value = build(scenario)
-    if len(_STATIC) >= 16:  # a few scenarios at a time: drop the oldest
-        del _STATIC[next(iter(_STATIC))]
-    _STATIC[key] = (scenario, value)
-    return value
-
-
 def _axis(scenario: Scenario, frame: charts.Frame) -> charts.DayAxis:
     return charts.DayAxis(tuple(scenario.days), frame)
 
 
 def _blackout_days(scenario: Scenario) -> list[bool]:
-    return _once(scenario, "blackout", lambda s: [blackout(s, d) is not None for d in s.days])
+    return per_scenario(scenario, "blackout",
+                        lambda s: [blackout(s, d) is not None for d in s.days])
 
 
 def _shading(scenario: Scenario, axis: charts.DayAxis) -> list[str]:
@@ -167,7 +153,7 @@ def _figures_body(scenario: Scenario) -> tuple[list[str], list[str]]:
 def figures_svg(scenario: Scenario, day: date) -> str:
     """Deaths, injured and detained at the days they were reported (log scale); a hollow
     point is a figure also reported but not preferred. The slider's day is marked."""
-    under, over = _once(scenario, "figures", _figures_body)
+    under, over = per_scenario(scenario, "figures", _figures_body)
     axis = _axis(scenario, FIGURES_FRAME)
     return charts.svg(FIGURES_FRAME, "Deaths, injured and detained at the days they were "
                       "reported, log scale", [*under, *charts.day_rule(axis, day), *over,
@@ -217,7 +203,7 @@ def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
 
 def events_svg(scenario: Scenario, day: date) -> str:
     """The events recorded each day, stacked by group; the slider's day marked."""
-    under, over = _once(scenario, "events", _events_body)
+    under, over = per_scenario(scenario, "events", _events_body)
     axis = _axis(scenario, EVENTS_FRAME)
     return charts.svg(EVENTS_FRAME, "Events recorded each day, by group",
                       [*under, *over, *charts.day_rule(axis, day),
