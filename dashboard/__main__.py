@@ -8,13 +8,29 @@ import os
 import sys
 
 from . import acled, exportcli
-from .scenario import load_scenario
+from .scenario import DataFolderMissing, Scenario, open_scenario
 from .snapshot import snapshot
 from .timeline import DayOutOfRange, as_of, parse_day
 
 
+def load(data: str | None, *, warn: bool = True) -> Scenario | None:
+    """The scenario, its problems said on standard error; None after saying the folder is
+    missing (each command then exits 2: a missing folder is never an empty day)."""
+    try:
+        scenario = open_scenario(data)
+    except DataFolderMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    if warn:
+        for problem in scenario.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    return scenario
+
+
 def _validate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.dir or args.data)
+    scenario = load(args.dir or args.data, warn=False)
+    if scenario is None:
+        return 2
     for problem in scenario.problems:
         print(problem)
     if scenario.problems:
@@ -37,12 +53,10 @@ def _day(scenario, text: str):
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.data)
-    day = _day(scenario, args.day)
+    scenario = load(args.data)
+    day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
         return 2
-    for problem in scenario.problems:
-        print(f"warning: {problem}", file=sys.stderr)
     json.dump(snapshot(as_of(scenario, day), scenario), sys.stdout, ensure_ascii=False,
               indent=2)
     print()
@@ -53,8 +67,8 @@ def _near(args: argparse.Namespace) -> int:
     from . import gazetteer, travel
     from .geocode import geocoder_from_setting
 
-    scenario = load_scenario(args.data)
-    day = _day(scenario, args.day)
+    scenario = load(args.data)
+    day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
         return 2
     if not args.radius_km > 0:

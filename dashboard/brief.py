@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from .daypanel import PANEL_METRICS, badges
+from .daypanel import PANEL_METRICS, badges, control_rows
 from .export import web_url
 from .scenario import Scenario
-from .timeline import DayState, format_figure
+from .timeline import METRIC_LABELS, DayState, dispute_text, format_figure
 
 # Characters that open emphasis, code, links, images, raw HTML, entities or table cells. Data
 # text never starts a line (newlines are folded), so block markers (# - + 1.) stay as they are.
@@ -41,9 +41,12 @@ def _cited(state: DayState) -> list[str]:
     for r in state.restrictions:
         ids.extend(r.sources)
     for fs in state.figures.values():
-        ids.extend(fs.figure.sources)
-        for f in fs.also_reported:
+        for f in (fs.figure, *fs.also_reported):
             ids.extend(f.sources)
+            for d in fs.disputes.get(f.id, ()):
+                ids.extend(d.sources)
+    for _, status in state.with_status("control"):
+        ids.extend(status.sources)
     for c in state.changes:
         ids.extend(c.sources)
     for e in state.events:
@@ -68,6 +71,11 @@ def _status_section(state: DayState, scenario: Scenario, numbers: dict[str, int]
     return lines
 
 
+def _disputes(fs, fig, numbers: dict[str, int]) -> str:
+    return "".join(f" — *{md(dispute_text(d))}*{_refs(numbers, d.sources)}"
+                   for d in fs.disputes.get(fig.id, ()))
+
+
 def _figures_section(state: DayState, numbers: dict[str, int]) -> list[str]:
     lines = ["## Figures as of this day", ""]
     order = [m for m in PANEL_METRICS if m in state.figures]
@@ -78,12 +86,44 @@ def _figures_section(state: DayState, numbers: dict[str, int]) -> list[str]:
         fs = state.figures[metric]
         fig = fs.figure
         also = "; ".join(f"{md(format_figure(f))} (reported {f.reported_on.isoformat()})"
-                         f"{_refs(numbers, f.sources)}" for f in fs.also_reported)
+                         f"{_refs(numbers, f.sources)}{_disputes(fs, f, numbers)}"
+                         for f in fs.also_reported)
         lines.append(
             f"- **{md(fs.label)}:** {md(format_figure(fig))}, reported on "
             f"{fig.reported_on.isoformat()} ({md(fig.scope)})"
-            f"{_refs(numbers, fig.sources)}"
+            f"{_refs(numbers, fig.sources)}{_disputes(fs, fig, numbers)}"
             + (f". Also reported: {also}" if also else ""))
+    return lines
+
+
+def _control_section(state: DayState, scenario: Scenario,
+                     numbers: dict[str, int]) -> list[str]:
+    lines = ["## Who held what", ""]
+    rows = control_rows(state, scenario)
+    if not rows:
+        return [*lines, "No site or city is reported held by anyone on this day in this data."]
+    statuses = {ps.place.id: s for ps, s in state.with_status("control")}
+    for row in rows:
+        refs = _refs(numbers, statuses[row["place"]].sources)
+        disputes = "".join(f" — *{md(t)}*" for t in row["disputes"])
+        lines.append(f"- **{md(row['name'])}:** {md(row['label'])} since {md(row['since'])}"
+                     f"{disputes}{refs}")
+    return lines
+
+
+def _followed_section(scenario: Scenario) -> list[str]:
+    if not scenario.followed:
+        return []
+    end = scenario.meta.end
+    lines = [f"## What followed (after {end.day} {end:%B %Y})", ""]
+    for fig in scenario.followed:
+        where = "; ".join(
+            s.url or s.file for s in (scenario.sources.get(i) for i in fig.sources) if s)
+        disputes = "".join(f" — *{md(dispute_text(d))}*"
+                           for d in scenario.disputes.get(fig.id, ()))
+        lines.append(f"- **{md(METRIC_LABELS.get(fig.metric, fig.metric))}:** "
+                     f"{md(format_figure(fig))} ({md(fig.scope)}), reported on "
+                     f"{fig.reported_on.isoformat()}{disputes} ({md(where)})")
     return lines
 
 
@@ -142,8 +182,11 @@ def day_brief(state: DayState, scenario: Scenario) -> str:
              f"Times are local (UTC{md(scenario.meta.utc_offset)}).", ""]
     for section in (_status_section(state, scenario, numbers),
                     _figures_section(state, numbers),
+                    _control_section(state, scenario, numbers),
                     _changes_section(state, numbers),
                     _events_section(state, scenario, numbers),
+                    _followed_section(scenario),
                     _sources_section(scenario, cited)):
-        lines += [*section, ""]
+        if section:
+            lines += [*section, ""]
     return "\n".join(lines)

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from .mapview import esc, sources_html
 from .scenario import Scenario
-from .timeline import RESTRICTION_LABELS, DayState, area_names, format_figure, publishers
+from .timeline import (
+    CONTROL_LABELS,
+    METRIC_LABELS,
+    RESTRICTION_LABELS,
+    DayState,
+    area_names,
+    dispute_text,
+    format_figure,
+    publishers,
+    status_label,
+)
 
 # Figures shown in the panel, in this order.
 PANEL_METRICS = ("deaths", "security_deaths", "police_killed", "injured", "hospitalized",
@@ -91,7 +101,10 @@ def figures_rows(state: DayState, scenario: Scenario,
             "as_of": f"{fig.reported_on.day} {fig.reported_on:%b}",
             "scope": fig.scope,
             "sources": _publishers(scenario, fig.sources),
-            "also": [f"{format_figure(f)} ({_publishers(scenario, f.sources)})"
+            "disputes": [dispute_text(d) for d in fs.disputes.get(fig.id, ())],
+            "also": [f"{format_figure(f)} ({_publishers(scenario, f.sources)}, reported "
+                     f"{f.reported_on.day} {f.reported_on:%b})"
+                     + "".join(f" — {dispute_text(d)}" for d in fs.disputes.get(f.id, ()))
                      for f in fs.also_reported],
         })
     return rows
@@ -106,12 +119,14 @@ def figures_html(state: DayState, scenario: Scenario,
     for row in rows:
         also = (f"<div class='kz-also'>Also reported: {esc('; '.join(row['also']))}</div>"
                 if row["also"] else "")
+        disputed = "".join(f"<div class='kz-dispute' data-dispute>{esc(text)}</div>"
+                           for text in row["disputes"])
         cells.append(
             f"<div class='kz-fig' data-metric='{esc(row['metric'])}'>"
             f"<div class='kz-fig-value'>{esc(row['value'])}</div>"
             f"<div class='kz-fig-label'>{esc(row['label'])}</div>"
             f"<div class='kz-fig-asof'>reported {esc(row['as_of'])} · "
-            f"{esc(row['sources'])}</div>{also}</div>")
+            f"{esc(row['sources'])}</div>{disputed}{also}</div>")
     return f"<div class='{css_class}'>{''.join(cells)}</div>"
 
 
@@ -154,7 +169,7 @@ PRESENT_CSS = """
 
 
 CHANGE_ICONS = {"appeared": "+", "ended": "–", "status_changed": "→", "figure_rose": "▲",
-                "figure_changed": "≠"}
+                "figure_changed": "≠", "disputed": "?", "retracted": "✗", "corrected": "✎"}
 
 
 def changes_html(state: DayState) -> str:
@@ -186,6 +201,51 @@ def events_html(state: DayState, scenario: Scenario, start: int = 0,
     return f"<ol class='kz-events' start='{start + 1}'>{''.join(items)}</ol>"
 
 
+def control_rows(state: DayState, scenario: Scenario) -> list[dict]:
+    """Who held which site or city this day: protesters first, then contested, then the
+    authorities; each with the day it began and its sources."""
+    order = list(CONTROL_LABELS)
+    rows = []
+    for ps, status in state.with_status("control"):
+        rows.append({"place": ps.place.id, "name": ps.place.name, "city": ps.place.city,
+                     "status": status.status, "label": status_label(status),
+                     "since": f"{status.valid_from.day} {status.valid_from:%b}",
+                     "detail": status.detail,
+                     "disputes": [dispute_text(d) for d in scenario.disputes.get(status.id, ())],
+                     "sources": _publishers(scenario, status.sources)})
+    return sorted(rows, key=lambda r: (order.index(r["status"]), r["name"]))
+
+
+def control_html(state: DayState, scenario: Scenario) -> str:
+    rows = control_rows(state, scenario)
+    if not rows:
+        return ("<p class='kz-muted'>No site or city is reported held by anyone on this day in "
+                "this data.</p>")
+    items = "".join(
+        f"<li data-control='{esc(r['status'])}'><b>{esc(r['name'])}</b>: {esc(r['label'])} "
+        f"since {esc(r['since'])}"
+        + "".join(f" <span class='kz-dispute'>{esc(t)}</span>" for t in r["disputes"])
+        + f" <span class='kz-muted'>— {esc(r['sources'])}</span></li>" for r in rows)
+    return f"<ul class='kz-control'>{items}</ul>"
+
+
+def followed_html(scenario: Scenario) -> str:
+    """Figures reported after the scenario's last day: what followed, with their dates."""
+    if not scenario.followed:
+        return ""
+    items = "".join(
+        f"<li data-followed='{esc(f.id)}'><b>{esc(METRIC_LABELS.get(f.metric, f.metric))}:</b> "
+        f"{esc(format_figure(f))} ({esc(f.scope)}), reported {f.reported_on.day} "
+        f"{f.reported_on:%B %Y}"
+        + "".join(f" <span class='kz-dispute'>{esc(dispute_text(d))}</span>"
+                  for d in scenario.disputes.get(f.id, ()))
+        + f" <span class='kz-muted'>— {esc(_publishers(scenario, f.sources))}</span></li>"
+        for f in scenario.followed)
+    return (f"<details class='kz-more'><summary>What followed (after "
+            f"{scenario.meta.end.day} {scenario.meta.end:%B})</summary>"
+            f"<ul class='kz-advice'>{items}</ul></details>")
+
+
 def headline_html(state: DayState, scenario: Scenario, label: str) -> str:
     text = state.headline.headline if state.headline else "No headline recorded for this day"
     return (f"<div class='kz-headline'><div class='kz-date'>{esc(label)}</div>"
@@ -200,6 +260,7 @@ def summary_html(state: DayState, scenario: Scenario) -> str:
     """The panel's top: the figures, what changed, and the heading of the day's events."""
     return (section_html("Figures as of this day", figures_html(state, scenario))
             + section_html("What changed since the day before", changes_html(state))
+            + section_html("Who held what", control_html(state, scenario))
             + section_html(f"Events ({len(state.events):,})", ""))
 
 
@@ -241,6 +302,10 @@ PANEL_CSS = """
 .kz-caveat b{font-weight:600}
 .kz-fig-label{font-weight:600;font-size:.85rem}
 .kz-fig-asof,.kz-also,.kz-muted{font-size:.75rem;color:#666}
+.kz-dispute{font-size:.75rem;color:#7a1f00;background:#fff3e0;border-left:3px solid #e66101;
+  padding:1px 5px;margin-top:3px}
+span.kz-dispute{display:inline;margin:0}
+.kz-control{padding-left:1.1rem;margin:.2rem 0}.kz-control li{margin:.15rem 0;font-size:.9rem}
 .kz-changes,.kz-events,.kz-advice{padding-left:1.1rem;margin:.2rem 0}
 .kz-changes li,.kz-events li,.kz-advice li{margin:.15rem 0;font-size:.9rem}
 .kz-ch{display:inline-block;width:1.2em;font-weight:700}

@@ -7,7 +7,8 @@ would still be loaded from elsewhere. The map is the app's own (``mapview.base_m
 ``mapview.day_layers``), beside the day's panel (``daypanel``) and the list of its sources.
 
 ``day_geojson`` and ``day_csv`` carry the same day as data: the places with their statuses,
-the events and the restrictions in force, each with its sources.
+the events and the restrictions in force, and the day's figures (the headline and those also
+reported), each with its sources and any dispute of it.
 """
 
 from __future__ import annotations
@@ -38,8 +39,15 @@ from .mapview import (
     layer_features,
 )
 from .scenario import Place, Scenario
+from .snapshot import disputes as disputes_list
 from .snapshot import snapshot
-from .timeline import RESTRICTION_LABELS, DayState, area_names
+from .timeline import (
+    METRIC_LABELS,
+    RESTRICTION_LABELS,
+    DayState,
+    area_names,
+    format_figure,
+)
 
 FORMATS = ("html", "geojson", "csv")
 
@@ -115,11 +123,28 @@ def _area_geometry(scenario: Scenario, areas) -> dict | None:
     return {"type": "MultiPolygon", "coordinates": polygons}
 
 
-def _status_dict(status) -> dict[str, Any]:
+def _status_dict(status, scenario: Scenario) -> dict[str, Any]:
     return {"kind": status.kind, "status": status.status, "detail": status.detail,
             "valid_from": status.valid_from.isoformat(),
             "valid_to": status.valid_to.isoformat() if status.valid_to else None,
+            "disputes": disputes_list(scenario, status.id),
             "sources": list(status.sources)}
+
+
+def _figure_feature(fig, headline: bool, scenario: Scenario) -> dict:
+    """A figure of the day (the headline or one also reported), with its disputes."""
+    disputes = disputes_list(scenario, fig.id)
+    detail = " ".join([fig.detail, *(f"{d['text']}." for d in disputes)]).strip()
+    ids = list(fig.sources) + [s for d in disputes for s in d["sources"]]
+    return {"type": "Feature", "id": f"figure:{fig.id}", "geometry": None,
+            "properties": {
+                "type": "figure", "id": fig.id,
+                "name": f"{METRIC_LABELS.get(fig.metric, fig.metric)} ({fig.scope})",
+                "kind": fig.metric, "status": format_figure(fig),
+                "value": fig.value, "qualifier": fig.qualifier,
+                "date": fig.reported_on.isoformat(),
+                "headline": headline, "disputes": disputes, "detail": detail,
+                "geo_precision": None, "sources": source_refs(scenario, ids)}}
 
 
 def _place_feature(ps, scenario: Scenario) -> dict:
@@ -130,7 +155,7 @@ def _place_feature(ps, scenario: Scenario) -> dict:
                 "type": "place", "id": place.id, "name": place.name, "kind": place.kind,
                 "city": place.city or None,
                 "status": primary.status if primary else None,
-                "statuses": [_status_dict(s) for s in ps.statuses],
+                "statuses": [_status_dict(s, scenario) for s in ps.statuses],
                 "detail": primary.detail if primary and primary.detail else place.detail,
                 "lat": place.lat, "lon": place.lon,
                 "geo_precision": place.geo_precision, "radius_m": place.radius_m,
@@ -180,7 +205,10 @@ def day_geojson(state: DayState, scenario: Scenario) -> dict:
               and (ps.statuses or ps.place.kind in ALWAYS_LISTED)]
     features = ([_place_feature(ps, scenario) for ps in places]
                 + [_event_feature(e, scenario) for e in state.events]
-                + [_restriction_feature(r, scenario) for r in state.restrictions])
+                + [_restriction_feature(r, scenario) for r in state.restrictions]
+                + [_figure_feature(fig, fig is fs.figure, scenario)
+                   for _, fs in sorted(state.figures.items())
+                   for fig in (fs.figure, *fs.also_reported)])
     return {"type": "FeatureCollection",
             "title": scenario.meta.title,
             "date": state.day.isoformat(),
@@ -212,7 +240,9 @@ def _sources_cell(refs: list[dict]) -> str:
 
 
 def _csv_row(props: dict) -> dict[str, object]:
-    statuses = "; ".join(f"{s['kind']}: {s['status']}" for s in props.get("statuses", []))
+    statuses = "; ".join(f"{s['kind']}: {s['status']}"
+                         + "".join(f" ({d['text']})" for d in s.get("disputes", []))
+                         for s in props.get("statuses", []))
     area = ";".join(props.get("area", []))
     detail = props.get("detail") or ""
     if props.get("hours"):
@@ -342,8 +372,10 @@ def _side_html(state: DayState, scenario: Scenario) -> str:
         "<aside class='kz-side'>"
         "<h2>Figures as of this day</h2>" + daypanel.figures_html(state, scenario)
         + "<h2>What changed since the day before</h2>" + daypanel.changes_html(state)
+        + "<h2>Who held what</h2>" + daypanel.control_html(state, scenario)
         + f"<h2>Events ({len(state.events)})</h2>" + daypanel.events_html(state, scenario)
         + "<h2>Advice from the sources</h2>" + daypanel.advice_html(state, scenario)
+        + daypanel.followed_html(scenario)
         + "<h2>Trends</h2>" + trends.figures_svg(scenario, state.day)
         + trends.events_svg(scenario, state.day)
         + "<h2>On the map</h2>" + _layers_html(state, scenario)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .brief import day_brief
 from .export import FORMATS, day_csv, day_geojson_text, day_html
-from .scenario import Scenario, load_scenario
+from .scenario import DataFolderMissing, Scenario, open_scenario
 from .timeline import DayOutOfRange, as_of, parse_day
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
@@ -21,11 +21,12 @@ EXTENSIONS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "
 
 
 def _load_day(data: str | None, text: str) -> tuple[Scenario, date] | None:
-    """The scenario and the day, or None after printing why the day is not one of its days."""
-    scenario = load_scenario(data)
+    """The scenario and the day, or None after printing why the folder is missing or the day
+    is not one of its days."""
     try:
+        scenario = open_scenario(data)
         day = parse_day(scenario, text)
-    except DayOutOfRange as exc:
+    except (DataFolderMissing, DayOutOfRange) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
     for problem in scenario.problems:
@@ -84,10 +85,10 @@ def run_brief(args: argparse.Namespace) -> int:
 def run_frames(args: argparse.Namespace) -> int:
     from .frames import FramesError, render_frames
 
-    scenario = load_scenario(args.data)
     try:
+        scenario = open_scenario(args.data)
         days = [parse_day(scenario, d) for d in args.day] if args.day else None
-    except DayOutOfRange as exc:
+    except (DataFolderMissing, DayOutOfRange) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for problem in scenario.problems:

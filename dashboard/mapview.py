@@ -22,7 +22,14 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .scenario import Place, Scenario, Status
-from .timeline import RESTRICTION_LABELS, UNREST_CATEGORIES, DayState
+from .timeline import (
+    CONTROL_LABELS,
+    RESTRICTION_LABELS,
+    UNREST_CATEGORIES,
+    DayState,
+    dispute_text,
+    status_label,
+)
 
 # Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
@@ -56,6 +63,13 @@ AVOID_COLOUR = "#d7301f"
 CHECKPOINT_COLOUR = "#253494"
 GUARD_COLOUR = "#6a3d9a"
 SOE_COLOUR = "#fdae61"
+# Who held a site or city (a `control` status); blue, orange and dark red stay apart for the
+# common colour-vision deficiencies, and every tooltip says it in words.
+CONTROL_COLOURS = {
+    "protesters": "#b2182b",
+    "contested": "#e08214",
+    "authorities": "#2166ac",
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("emergency", "State of emergency & curfew"),
     LayerSpec("zones", "Avoid-zones"),
     LayerSpec("unrest", "Protests & clashes of the day"),
+    LayerSpec("control", "Who held sites & cities"),
     LayerSpec("airports", "Airports"),
     LayerSpec("checkpoints", "Checkpoints"),
     LayerSpec("guarded", "Guarded sites & CSTO"),
@@ -499,11 +514,16 @@ def legend_html() -> str:
         dot(EVENT_COLOURS["protest"], "Protest"),
         dot(EVENT_COLOURS["clash"], "Clash / security operation"),
         dot(EVENT_COLOURS["arson"], "Arson / explosion"),
+        "<h4>Who held it</h4>",
+        *(dot(colour, CONTROL_LABELS[key].capitalize(), "sq")
+          for key, colour in CONTROL_COLOURS.items()),
+        "<h4>Zones</h4>",
         dot(AVOID_COLOUR, "Avoid-zone", "sq"),
         dot(SOE_COLOUR, "State of emergency", "sq"),
         dot(CHECKPOINT_COLOUR, "Checkpoints", "ring"),
         dot(GUARD_COLOUR, "Guarded site", "ring"),
-        "<div class='note'>Areas mark approximate places</div>",
+        "<div class='note'>Areas mark approximate places; a dashed ring, a site somewhere in "
+        "its city</div>",
     ]
     return "".join(rows)
 
@@ -613,7 +633,7 @@ def basemap_geojson(scenario: Scenario) -> dict:
 
 def _status_line(status: Status) -> str:
     until = f" until {status.valid_to:%d %b}" if status.valid_to else ""
-    return (f"<span>Status: <b>{esc(status.status.replace('_', ' '))}</b> since "
+    return (f"<span>Status: <b>{esc(status_label(status))}</b> since "
             f"{status.valid_from:%d %b}{until}</span><br>{esc(status.detail)}")
 
 
@@ -689,6 +709,37 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
     return features
 
 
+def _control_features(state: DayState, scenario: Scenario) -> list[dict]:
+    """Sites and cities coloured by who held them this day. A site whose position is not
+    known (only its city) is a dashed ring on the city, never an area covering the city."""
+    features = []
+    for ps, status in state.with_status("control"):
+        place = ps.place
+        colour = CONTROL_COLOURS.get(status.status, "#8c8c8c")
+        words = status_label(status)
+        somewhere = place.geo_precision == 3 and place.kind != "city"
+        where = f" (somewhere in {place.city or 'its city'}: position not known)" \
+            if somewhere else ""
+        disputes = [f"<i>{esc(dispute_text(d))}</i>"
+                    for d in scenario.disputes.get(status.id, ())]
+        popup = _popup(scenario, place.name,
+                       [_status_line(status), *disputes, esc(place.detail),
+                        _precision_note(place)],
+                       list(status.sources) + list(place.sources))
+        style = {"color": colour, "weight": 3, "fillColor": colour,
+                 "fillOpacity": 0.25 if place.geo_precision > 1 else 0.9}
+        if somewhere:
+            feature = {"type": "Feature", "geometry": _geometry(place), "properties": {
+                "id": place.id, "px": 11, "style": {**style, "dashArray": "4 4",
+                                                     "fillOpacity": 0.2}}}
+        else:
+            feature = _feature(place, tooltip="", popup="", px=10, style=style)
+        feature["properties"].update(tooltip=f"{esc(place.name)}: {esc(words)}{esc(where)}",
+                                     popup=popup, status=status.status)
+        features.append(feature)
+    return features
+
+
 def _airport_features(state: DayState, scenario: Scenario) -> list[dict]:
     features = []
     flights_by_airport: dict[str, list[str]] = {}
@@ -758,6 +809,7 @@ BUILDERS = {
     "emergency": _emergency_features,
     "zones": _zone_features,
     "unrest": _unrest_features,
+    "control": _control_features,
     "airports": _airport_features,
     "checkpoints": _checkpoint_features,
     "guarded": _guarded_features,

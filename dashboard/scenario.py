@@ -39,7 +39,12 @@ STATUS_VALUES: dict[str, frozenset[str]] = {
     "avoid": frozenset({"avoid", "closed_to_public"}),
     "guard": frozenset({"guarded"}),
     "checkpoint": frozenset({"active"}),
+    # Who held a site or a city: seized by protesters, fought over, held or retaken by the
+    # authorities (or declared "under control" by them).
+    "control": frozenset({"protesters", "contested", "authorities"}),
 }
+# How a figure, status, event or restriction was later called into question.
+DISPUTE_KINDS = frozenset({"disputed", "retracted", "corrected"})
 RESTRICTION_KINDS = frozenset(
     {"state_of_emergency", "curfew", "internet", "banks", "movement", "terror_alert",
      "mourning", "counter_terrorist_operation"}
@@ -201,6 +206,20 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class Dispute:
+    """A row of figures, statuses, events or restrictions that someone denied, retracted or
+    corrected: who, when, and the source saying so."""
+
+    id: str
+    target: str
+    kind: str  # disputed, retracted, corrected
+    by: str
+    reported_on: date
+    detail: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Headline:
     date: date
     headline: str
@@ -219,6 +238,10 @@ class Scenario:
     flights: tuple[Flight, ...]
     advice: tuple[Advice, ...]
     headlines: dict[date, Headline] = field(default_factory=dict)
+    # Disputes by the id of the row they question, in the order they were reported.
+    disputes: dict[str, tuple[Dispute, ...]] = field(default_factory=dict)
+    # Figures reported after the scenario's last day: what followed, never part of a day.
+    followed: tuple[Figure, ...] = ()
     regions: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     neighbours: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     problems: tuple[Problem, ...] = ()
@@ -445,6 +468,10 @@ TABLES: dict[str, Table] = {
     }, required=False),
     "headlines": Table("headlines.csv", {
         "id": _date, "headline": _required, "sources": _required_id_list,
+    }, required=False),
+    "disputes": Table("disputes.csv", {
+        "id": _ident, "target": _ident, "kind": _enum(DISPUTE_KINDS), "by": _required,
+        "reported_on": _date, "detail": _text, "sources": _required_id_list,
     }, required=False),
 }
 
@@ -849,6 +876,25 @@ def _which(lat_bad: bool, lon_bad: bool) -> str:
     return ",".join(name for name, bad in (("lat", lat_bad), ("lon", lon_bad)) if bad)
 
 
+class DataFolderMissing(ValueError):
+    """The scenario folder does not exist: an error, never an empty scenario."""
+
+
+def require_folder(data_dir: str | Path | None = None) -> Path:
+    """The scenario folder, or DataFolderMissing naming it when it is not there."""
+    directory = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    if not directory.is_dir():
+        raise DataFolderMissing(f"the data folder {str(directory)!r} does not exist or is not "
+                                "a folder: no day can be shown from it")
+    return directory
+
+
+def open_scenario(data_dir: str | Path | None = None) -> Scenario:
+    """load_scenario for the commands and the app: a missing folder raises DataFolderMissing
+    instead of giving a scenario with no data (which would read as a quiet day)."""
+    return load_scenario(require_folder(data_dir))
+
+
 def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     """Load and validate a scenario folder. Never raises on bad data."""
     directory = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
@@ -987,12 +1033,18 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         if ok:
             restrictions.append(Restriction(**row))
 
-    figures = []
+    figures, followed = [], []
     for line, row in raw["figures"]:
         ok = sources_ok("figures.csv", line, row)
-        ok &= date_in_scenario("figures.csv", line, row, "reported_on")
+        after = row["reported_on"] > meta.end  # what followed: kept apart from the days
+        if not after:
+            ok &= date_in_scenario("figures.csv", line, row, "reported_on")
+        elif (row["reported_on"] - meta.end).days > MAX_DAYS:
+            out.add("figures.csv", line, "reported_on", f"{row['reported_on']} is more than "
+                    f"{MAX_DAYS} days after the scenario's end")
+            ok = False
         if ok:
-            figures.append(Figure(**row))
+            (followed if after else figures).append(Figure(**row))
 
     flights = []
     for line, row in raw["flights"]:
@@ -1023,6 +1075,18 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         if ok:
             headlines[row["id"]] = Headline(row["id"], row["headline"], row["sources"])
 
+    questioned = ({f.id for f in figures} | {f.id for f in followed} | {s.id for s in statuses}
+                  | {e.id for e in events} | {r.id for r in restrictions})
+    disputes: dict[str, list[Dispute]] = {}
+    for line, row in raw["disputes"]:
+        ok = sources_ok("disputes.csv", line, row)
+        if row["target"] not in questioned:
+            out.add("disputes.csv", line, "target", f"no figure, status, event or restriction "
+                    f"with id {_quote(row['target'])}")
+            ok = False
+        if ok:
+            disputes.setdefault(row["target"], []).append(Dispute(**row))
+
     return Scenario(
         meta=meta,
         sources=sources,
@@ -1034,6 +1098,9 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         flights=tuple(flights),
         advice=tuple(advice),
         headlines=headlines,
+        disputes={target: tuple(sorted(items, key=lambda d: (d.reported_on, d.id)))
+                  for target, items in disputes.items()},
+        followed=tuple(sorted(followed, key=lambda f: (f.reported_on, f.metric, f.id))),
         regions=regions,
         neighbours=neighbours,
         problems=tuple(out.problems),

@@ -5,7 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from .scenario import Scenario
-from .timeline import DayState
+from .timeline import DayState, dispute_text
+
+
+def disputes(scenario: Scenario, row_id: str) -> list[dict[str, Any]]:
+    """Who denied, retracted or corrected the row, when, and the sources saying so."""
+    return [{"kind": d.kind, "by": d.by, "reported_on": d.reported_on.isoformat(),
+             "detail": d.detail, "text": dispute_text(d), "sources": list(d.sources)}
+            for d in scenario.disputes.get(row_id, ())]
+
+
+def _figure(fig, scenario: Scenario) -> dict[str, Any]:
+    return {"id": fig.id, "value": fig.value, "qualifier": fig.qualifier,
+            "as_of": fig.reported_on.isoformat(), "scope": fig.scope, "detail": fig.detail,
+            "sources": list(fig.sources), "disputes": disputes(scenario, fig.id)}
 
 
 def _place(ps, scenario: Scenario) -> dict[str, Any]:
@@ -22,10 +35,10 @@ def _place(ps, scenario: Scenario) -> dict[str, Any]:
         "city": place.city or None,
         "status": primary.status if primary else None,
         "statuses": [
-            {"kind": s.kind, "status": s.status, "detail": s.detail,
+            {"id": s.id, "kind": s.kind, "status": s.status, "detail": s.detail,
              "valid_from": s.valid_from.isoformat(),
              "valid_to": s.valid_to.isoformat() if s.valid_to else None,
-             "sources": list(s.sources)}
+             "disputes": disputes(scenario, s.id), "sources": list(s.sources)}
             for s in ps.statuses
         ],
         "detail": (primary.detail if primary and primary.detail else place.detail),
@@ -55,22 +68,19 @@ def snapshot(state: DayState, scenario: Scenario) -> dict[str, Any]:
             for r in state.restrictions
         ],
         "figures": {
-            metric: {
-                "value": fs.figure.value,
-                "qualifier": fs.figure.qualifier,
-                "as_of": fs.figure.reported_on.isoformat(),
-                "scope": fs.figure.scope,
-                "detail": fs.figure.detail,
-                "sources": list(fs.figure.sources),
-                "also_reported": [
-                    {"value": f.value, "qualifier": f.qualifier,
-                     "as_of": f.reported_on.isoformat(), "detail": f.detail,
-                     "sources": list(f.sources)}
-                    for f in fs.also_reported
-                ],
-            }
+            metric: {**_figure(fs.figure, scenario),
+                     "also_reported": [_figure(f, scenario) for f in fs.also_reported]}
             for metric, fs in sorted(state.figures.items())
         },
+        "control": [
+            {"place_id": ps.place.id, "name": ps.place.name, "status": s.status,
+             "since": s.valid_from.isoformat(),
+             "until": s.valid_to.isoformat() if s.valid_to else None,
+             "detail": s.detail, "disputes": disputes(scenario, s.id),
+             "sources": list(s.sources)}
+            for ps, s in state.with_status("control")
+        ],
+        "followed": [{"metric": f.metric, **_figure(f, scenario)} for f in scenario.followed],
         "flights": [
             {"id": f.id, "airport": f.airport, "destination": f.destination,
              "scope": f.scope, "operator": f.operator or None, "sources": list(f.sources)}
@@ -110,4 +120,14 @@ def _cited(state: DayState, scenario: Scenario) -> set[str]:
         cited.update(fs.figure.sources)
         for f in fs.also_reported:
             cited.update(f.sources)
+    for fig in scenario.followed:
+        cited.update(fig.sources)
+    shown = ({fs.figure.id for fs in state.figures.values()}
+             | {f.id for fs in state.figures.values() for f in fs.also_reported}
+             | {f.id for f in scenario.followed}
+             | {s.id for ps in state.places for s in ps.statuses}
+             | {e.id for e in state.events} | {r.id for r in state.restrictions})
+    for row_id in shown & set(scenario.disputes):
+        for d in scenario.disputes[row_id]:
+            cited.update(d.sources)
     return cited

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .scenario import (
     Advice,
+    Dispute,
     Event,
     Figure,
     Flight,
@@ -43,6 +44,17 @@ METRIC_LABELS = {
 }
 
 
+# Who held a site or city: the words every surface uses for a `control` status.
+CONTROL_LABELS = {
+    "protesters": "held by protesters",
+    "contested": "contested",
+    "authorities": "held by the authorities",
+}
+# Control statuses under which a site is an active danger for a traveller.
+CONTROL_DANGER = frozenset({"protesters", "contested"})
+DISPUTE_LABELS = {"disputed": "disputed", "retracted": "retracted", "corrected": "corrected"}
+
+
 class DayOutOfRange(ValueError):
     """The day is not one of the scenario's days."""
 
@@ -69,6 +81,8 @@ class FigureState:
     metric: str
     figure: Figure
     also_reported: tuple[Figure, ...]
+    # Disputes of the headline figure and of the rows also reported, by row id.
+    disputes: dict[str, tuple[Dispute, ...]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -147,7 +161,9 @@ def figures_as_of(scenario: Scenario, day: date) -> dict[str, FigureState]:
     """The latest figure of each metric reported on or before the day; never interpolated.
 
     Of the rows reported on the latest date, a preferred row wins; the others, and any
-    preferred row's rivals reported since, are kept as ``also_reported``.
+    preferred row's rivals reported since, are kept as ``also_reported``. A retracted row is
+    never the headline while another row is there: it stays among ``also_reported`` with its
+    retraction.
     """
     result: dict[str, FigureState] = {}
     by_metric: dict[str, list[Figure]] = {}
@@ -156,11 +172,31 @@ def figures_as_of(scenario: Scenario, day: date) -> dict[str, FigureState]:
             by_metric.setdefault(fig.metric, []).append(fig)
     for metric, figs in by_metric.items():
         figs.sort(key=lambda f: (f.reported_on, f.preferred, f.value))
-        preferred = [f for f in figs if f.preferred]
-        chosen = preferred[-1] if preferred else figs[-1]
-        others = tuple(f for f in figs if f is not chosen and f.reported_on >= chosen.reported_on)
-        result[metric] = FigureState(metric, chosen, others)
+        standing = [f for f in figs if not retracted(scenario, f.id)] or figs
+        preferred = [f for f in standing if f.preferred]
+        chosen = preferred[-1] if preferred else standing[-1]
+        others = tuple(f for f in figs if f is not chosen
+                       and (f.reported_on >= chosen.reported_on or retracted(scenario, f.id)))
+        disputes = {f.id: scenario.disputes[f.id] for f in (chosen, *others)
+                    if f.id in scenario.disputes}
+        result[metric] = FigureState(metric, chosen, others, disputes)
     return result
+
+
+def disputes_of(scenario: Scenario, row_id: str) -> tuple[Dispute, ...]:
+    """Who denied, retracted or corrected the row ``row_id``, in the order reported."""
+    return scenario.disputes.get(row_id, ())
+
+
+def retracted(scenario: Scenario, row_id: str) -> bool:
+    return any(d.kind == "retracted" for d in scenario.disputes.get(row_id, ()))
+
+
+def dispute_text(dispute: Dispute) -> str:
+    """'Retracted by the Health Ministry on 9 Jan 2022: ...': the words every surface shows."""
+    detail = f": {dispute.detail}" if dispute.detail else ""
+    return (f"{DISPUTE_LABELS[dispute.kind].capitalize()} by {dispute.by} on "
+            f"{dispute.reported_on.day} {dispute.reported_on:%b %Y}{detail}")
 
 
 def _status_changes(prev_places, cur_places, scenario: Scenario) -> list[Change]:
@@ -180,15 +216,55 @@ def _status_changes(prev_places, cur_places, scenario: Scenario) -> list[Change]
                                   f"{place.name}: no longer {_status_words(old)}", old.sources))
         elif old is not None and new is not None and old.status != new.status:
             changes.append(Change("status_changed", place.id, key[1], old.status, new.status,
-                                  f"{place.name}: {old.status} → {new.status}", new.sources))
+                                  f"{place.name}: {status_label(old)} → {status_label(new)}",
+                                  new.sources))
     return changes
 
 
-def _status_words(status: Status) -> str:
-    if status.kind == "airport":
-        return f"airport {status.status}"
+def _dispute_changes(scenario: Scenario, day: date) -> list[Change]:
+    """Figures, statuses, events or restrictions denied, retracted or corrected on the day."""
+    changes = []
+    for target, disputes in scenario.disputes.items():
+        for d in disputes:
+            if d.reported_on == day:
+                changes.append(Change(d.kind, target, "dispute", None, d.kind,
+                                      f"{_row_words(scenario, target)}: {dispute_text(d)}",
+                                      d.sources))
+    return sorted(changes, key=lambda c: c.subject)
+
+
+def _row_words(scenario: Scenario, row_id: str) -> str:
+    """What a disputed row says, in a few words: 'Deaths 164 (reported 9 Jan)'."""
+    for fig in (*scenario.figures, *scenario.followed):
+        if fig.id == row_id:
+            return (f"{METRIC_LABELS.get(fig.metric, fig.metric)} {format_figure(fig)} "
+                    f"(reported {fig.reported_on.day} {fig.reported_on:%b})")
+    for status in scenario.statuses:
+        if status.id == row_id:
+            name = scenario.places[status.subject].name
+            return f"{name}: {status_label(status)} from {status.valid_from.day} " \
+                   f"{status.valid_from:%b}"
+    for restriction in scenario.restrictions:
+        if restriction.id == row_id:
+            return f"{RESTRICTION_LABELS.get(restriction.kind, restriction.kind)} " \
+                   f"({area_names(scenario, restriction.area)})"
+    for event in scenario.events:
+        if event.id == row_id:
+            return f"Report of {event.date.day} {event.date:%b}"
+    return row_id
+
+
+def status_label(status: Status) -> str:
+    """A status in words: 'held by protesters', 'closed', 'checkpoints active', ..."""
+    if status.kind == "control":
+        return CONTROL_LABELS.get(status.status, status.status)
     return {"guarded": "guarded", "active": "checkpoints active", "avoid": "avoid-zone",
-            "closed_to_public": "closed to the public"}.get(status.status, status.status)
+            "closed_to_public": "closed to the public"}.get(status.status,
+                                                            status.status.replace("_", " "))
+
+
+def _status_words(status: Status) -> str:
+    return f"airport {status.status}" if status.kind == "airport" else status_label(status)
 
 
 RESTRICTION_LABELS = {
@@ -325,6 +401,7 @@ def as_of(scenario: Scenario, day: date) -> DayState:
         _status_changes(prev_places, places, scenario)
         + _restriction_changes(prev_restrictions, restrictions, scenario)
         + _figure_changes(figures_as_of(scenario, prev_day), figures)
+        + _dispute_changes(scenario, day)
     )
     events = events_by_day(scenario).get(day, ())
     return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes),

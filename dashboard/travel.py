@@ -10,10 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import coverage
 from .gazetteer import Gazetteer, parse_coordinates
 from .geo import compass, distance_bearing, region_at
 from .scenario import Scenario
-from .timeline import UNREST_CATEGORIES, DayState, area_names
+from .timeline import (
+    CONTROL_DANGER,
+    CONTROL_LABELS,
+    UNREST_CATEGORIES,
+    DayState,
+    area_names,
+)
 
 DEFAULT_RADIUS_KM = 25.0
 NEAR_KM = 1.0  # "within 1 km": danger
@@ -159,7 +166,8 @@ class TravelReport:
     radius_km: float
     region: str  # region name, "" when outside the country's regions
     verdict: str
-    level: str  # danger, caution, clear
+    # danger, caution, or no_reports: never "clear", since no data says a place is safe.
+    level: str
     reasons: tuple[str, ...]
     dangers: tuple[Danger, ...]  # within the radius, nearest first
     airports: tuple[AirportInfo, ...]  # nearest first
@@ -167,6 +175,11 @@ class TravelReport:
     emergency: tuple[RuleInfo, ...]
     other_rules: tuple[RuleInfo, ...]
     advice: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # (text, sources)
+    # What is in force here and how well the data covers the region this day: shown with
+    # every verdict, so that "no report" is never read as "safe".
+    context: tuple[str, ...] = field(default=())
+    coverage: str = ""
+    control: tuple[Danger, ...] = field(default=())  # sites with a control status, nearest
 
 
 def _danger_kind(status) -> str:
@@ -177,6 +190,8 @@ def _danger_kind(status) -> str:
         return "seized site"
     if status.kind == "guard":
         return "guarded site"
+    if status.kind == "control":
+        return f"site {CONTROL_LABELS[status.status]}"
     return "checkpoint"
 
 
@@ -208,7 +223,8 @@ def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) 
             active = (status.kind == "avoid"
                       or (status.kind == "airport" and status.status == "seized")
                       or status.kind == "guard"
-                      or (status.kind == "checkpoint" and status.status == "active"))
+                      or (status.kind == "checkpoint" and status.status == "active")
+                      or (status.kind == "control" and status.status in CONTROL_DANGER))
             if active:
                 kind = _danger_kind(status)
                 add(ps.place, kind, f"{kind}: {status.detail}".strip(": "),
@@ -254,7 +270,8 @@ def _airports(state: DayState, scenario: Scenario, lat: float, lon: float) -> li
 
 def _verdict(dangers: list[Danger], radius_km: float) -> tuple[str, str, list[str]]:
     if not dangers or dangers[0].distance_km > radius_km:
-        return (f"No active danger reported within {radius_km:g} km on this day.", "clear", [])
+        return (f"No report of active danger within {radius_km:g} km in this data for this "
+                "day. That is an absence of reports, not a sign of safety.", "no_reports", [])
     nearest = dangers[0]
     reasons = [f"{d.name}: {d.kind}, {_km_words(d)}"
                + (" (location approximate)" if d.approximate else "")
@@ -290,6 +307,7 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
         applies.add(place.place_id)
     advice = tuple((a.text, tuple(a.sources)) for a in state.advice
                    if set(a.applies_to) & applies)
+    region_id, region_name = (region["id"], region["name"]) if region else (None, "")
     return TravelReport(
         place=place, day=state.day, radius_km=radius_km,
         region=region["name"] if region else "",
@@ -300,7 +318,41 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
         emergency=tuple(r for r in rules if r.kind == "state_of_emergency"),
         other_rules=tuple(r for r in rules if r.kind not in ("curfew", "state_of_emergency")),
         advice=advice,
+        context=tuple(_context(state, rules)),
+        coverage=coverage.coverage_words(scenario, region_id, region_name, state.day),
+        control=tuple(_control(state, scenario, place.lat, place.lon, radius_km)),
     )
+
+
+def _context(state: DayState, rules: list[RuleInfo]) -> list[str]:
+    """What is in force at the place this day, in a sentence each: the state of emergency,
+    the curfew, the internet, the terror alert, movement limits."""
+    lines = []
+    for rule in rules:
+        if rule.kind == "state_of_emergency":
+            lines.append(f"State of emergency in force ({rule.where}).")
+        elif rule.kind == "curfew" and rule.hours:
+            lines.append(f"Curfew {rule.hours} local time ({rule.where}).")
+        elif rule.kind == "internet":
+            lines.append(f"Internet: {rule.status} ({rule.where}); reports from many places "
+                         "were thin.")
+        elif rule.kind in ("terror_alert", "movement", "counter_terrorist_operation"):
+            lines.append(f"{rule.label.capitalize()}: {rule.status} ({rule.where}).")
+    return list(dict.fromkeys(lines))
+
+
+def _control(state: DayState, scenario: Scenario, lat: float, lon: float,
+             radius_km: float) -> list[Danger]:
+    """Sites and cities within the radius with a control status this day, nearest first."""
+    found = []
+    for ps, status in state.with_status("control"):
+        edge, centre, bearing = _measure(ps.place, lat, lon)
+        if edge <= radius_km:
+            found.append(Danger(ps.place.id, ps.place.name, CONTROL_LABELS[status.status],
+                                edge, centre, bearing, compass(bearing), ps.place.lat,
+                                ps.place.lon, ps.place.approximate, ps.place.radius_m or 0.0,
+                                status.detail, tuple(status.sources)))
+    return sorted(found, key=lambda d: (d.distance_km, d.name))
 
 
 def report_json(rep: TravelReport) -> dict:
@@ -314,6 +366,8 @@ def report_json(rep: TravelReport) -> dict:
         "verdict": rep.verdict,
         "level": rep.level,
         "reasons": list(rep.reasons),
+        "context": list(rep.context),
+        "coverage": rep.coverage,
         "dangers": [{"id": d.id, "name": d.name, "kind": d.kind,
                      "distance_km": round(d.distance_km, 2),
                      "centre_distance_km": round(d.centre_km, 2),
@@ -327,6 +381,10 @@ def report_json(rep: TravelReport) -> dict:
         "curfew": [_rule_json(r) for r in rep.curfews],
         "state_of_emergency": [_rule_json(r) for r in rep.emergency],
         "advice": [{"text": text, "sources": list(src)} for text, src in rep.advice],
+        "control": [{"id": d.id, "name": d.name, "held": d.kind,
+                     "distance_km": round(d.distance_km, 2), "direction": d.direction,
+                     "approximate": d.approximate, "sources": list(d.sources)}
+                    for d in rep.control],
     }
 
 

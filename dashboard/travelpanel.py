@@ -9,7 +9,8 @@ from .scenario import Scenario
 from .timeline import publishers
 from .travel import Resolution, TravelReport
 
-LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "clear": "kz-ok"}
+# No level is green: the data can report danger, never establish safety.
+LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "no_reports": "kz-noreports"}
 AIRPORT_WORDS = {"open": "open", "limited": "limited flights", "closed": "closed",
                  "seized": "seized", "no report": "no report for this day"}
 
@@ -41,6 +42,10 @@ def verdict_html(rep: TravelReport) -> str:
         f"{': ' + esc(place.detail) if place.detail else ''})</span></div>"
         f"<div class='kz-verdict-text'>{esc(rep.verdict)}</div>"
         + (f"<div class='kz-verdict-curfew'>Curfew: {curfew} local time</div>" if curfew else "")
+        + "".join(f"<div class='kz-verdict-context'>{esc(line)}</div>" for line in rep.context
+                  if not line.startswith("Curfew"))
+        + (f"<div class='kz-verdict-coverage' data-testid='kz-coverage-note'>"
+           f"{esc(rep.coverage)}</div>" if rep.coverage else "")
         + "</div>")
 
 
@@ -58,6 +63,16 @@ def details_html(rep: TravelReport, scenario: Scenario) -> str:
                 if len(rep.dangers) > 12 else "")
         out.append(f"<div class='kz-th'>Active dangers within {rep.radius_km:g} km</div>"
                    f"<ul class='kz-travel-list'>{rows}</ul>{more}")
+    if rep.control:
+        rows = "".join(
+            f"<li data-control='{esc(d.id)}'><b>{esc(d.name)}</b>: {esc(d.kind)}, "
+            + ("here" if d.inside and not d.approximate else f"{d.distance_km:.1f} km "
+               f"{esc(d.direction)}")
+            + (" <span class='kz-muted'>(location approximate)</span>" if d.approximate else "")
+            + f" <span class='kz-muted'>— {_sources(scenario, d.sources)}</span></li>"
+            for d in rep.control[:12])
+        out.append(f"<div class='kz-th'>Who held sites within {rep.radius_km:g} km</div>"
+                   f"<ul class='kz-travel-list'>{rows}</ul>")
     airports = "".join(
         f"<li data-airport='{esc(a.id)}' data-status='{esc(a.status)}'><b>{esc(a.name)}</b>: "
         f"{esc(AIRPORT_WORDS.get(a.status, a.status))}, {a.distance_km:.0f} km "
@@ -93,7 +108,9 @@ TRAVEL_CSS = """
 .kz-verdict{border-radius:8px;padding:8px 10px;margin:.2rem 0 .5rem;border:1px solid #ddd}
 .kz-verdict-place{font-size:.85rem;font-weight:600;overflow-wrap:anywhere}
 .kz-verdict-text{font-size:1.05rem;font-weight:700;margin-top:2px}
-.kz-verdict-curfew{font-size:.85rem;margin-top:2px}
+.kz-verdict-curfew,.kz-verdict-context{font-size:.85rem;margin-top:2px}
+.kz-verdict-coverage{font-size:.8rem;margin-top:3px;color:#444;font-style:italic}
+.kz-noreports{background:#eef1f5;border-color:#b8c2cf}
 .kz-travel-error{color:#b2182b;font-weight:600;font-size:.9rem}
 .kz-th{font-weight:700;font-size:.9rem;margin-top:.5rem}
 .kz-travel-list{padding-left:1.1rem;margin:.15rem 0}

@@ -10,6 +10,7 @@ from datetime import date
 from . import charts
 from .scenario import Restriction, Scenario
 from .timeline import (
+    CONTROL_LABELS,
     METRIC_LABELS,
     QUALIFIER_WORDS,
     UNREST_CATEGORIES,
@@ -167,16 +168,18 @@ def day_counts(scenario: Scenario) -> list[tuple[int, ...]]:
     return [tuple(r["events"] for r in rows[i:i + width]) for i in range(0, len(rows), width)]
 
 
-def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
-    frame = EVENTS_FRAME
+def _bars_body(scenario: Scenario, frame: charts.Frame, counts: list[tuple[int, ...]],
+               groups: tuple[str, ...], colours: tuple[str, ...],
+               y_title: str) -> tuple[list[str], list[str]]:
+    """Stacked bars of ``counts`` (per day, one number per group), a few days to a bar for a
+    long scenario: the day-independent part of a bar chart, beneath the rule and above it."""
     axis = _axis(scenario, frame)
-    counts = day_counts(scenario)
     per_bar = max(1, math.ceil(len(counts) / MAX_BARS))
     bars = [(i, min(i + per_bar, len(counts)) - 1,
              tuple(map(sum, zip(*counts[i:i + per_bar], strict=True))))
             for i in range(0, len(counts), per_bar)]
     scale = charts.linear_scale(max((sum(c) for _, _, c in bars), default=0))
-    under = [*_shading(scenario, axis), *charts.y_axis(scale, frame, "events recorded")]
+    under = [*_shading(scenario, axis), *charts.y_axis(scale, frame, y_title)]
     over: list[str] = []
     for first, last, totals in bars:
         span = axis.band() * (last - first + 1)
@@ -186,7 +189,7 @@ def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
         when = (charts.day_text(days[first]) if first == last
                 else f"{charts.day_text(days[first])} – {charts.day_text(days[last])}")
         base = 0
-        for group, colour, n in zip(EVENT_GROUPS, GROUP_COLOURS, totals, strict=True):
+        for group, colour, n in zip(groups, colours, totals, strict=True):
             if not n:
                 continue
             top, bottom = scale.y(base + n, frame), scale.y(base, frame)
@@ -196,9 +199,14 @@ def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
                         f"fill='{colour}'><title>{when}: {charts.esc(group)} {n:,}"
                         "</title></rect>")
             base += n
-    over.extend(charts.legend([(g, c, True) for g, c in zip(EVENT_GROUPS, GROUP_COLOURS,
-                                                              strict=True)], frame))
+    over.extend(charts.legend([(g, c, True) for g, c in zip(groups, colours, strict=True)],
+                              frame))
     return under, over
+
+
+def _events_body(scenario: Scenario) -> tuple[list[str], list[str]]:
+    return _bars_body(scenario, EVENTS_FRAME, day_counts(scenario), EVENT_GROUPS,
+                      GROUP_COLOURS, "events recorded")
 
 
 def events_svg(scenario: Scenario, day: date) -> str:
@@ -210,10 +218,45 @@ def events_svg(scenario: Scenario, day: date) -> str:
                        *charts.day_labels(axis, day)], "kz-events-chart")
 
 
+# The curve of the crisis: sites and cities held by protesters, or fought over, each day.
+CONTROL_GROUPS = ("protesters", "contested")
+CONTROL_FRAME = charts.Frame(height=140)
+
+
+def control_counts(scenario: Scenario) -> list[tuple[int, ...]]:
+    """Per day, the sites and cities with a control status of each of CONTROL_GROUPS."""
+    rows = []
+    for day in scenario.days:
+        held = [s.status for s in scenario.statuses if s.kind == "control" and s.in_force(day)]
+        rows.append(tuple(held.count(group) for group in CONTROL_GROUPS))
+    return rows
+
+
+def _control_body(scenario: Scenario) -> tuple[list[str], list[str]]:
+    from .mapview import CONTROL_COLOURS
+
+    return _bars_body(scenario, CONTROL_FRAME, control_counts(scenario),
+                      tuple(CONTROL_LABELS[g].capitalize() for g in CONTROL_GROUPS),
+                      tuple(CONTROL_COLOURS[g] for g in CONTROL_GROUPS), "sites")
+
+
+def control_svg(scenario: Scenario, day: date) -> str:
+    """Sites and cities held by protesters or contested, each day; the slider's day marked.
+    Empty (no chart) when the scenario holds no control statuses."""
+    if not any(s.kind == "control" for s in scenario.statuses):
+        return ""
+    under, over = per_scenario(scenario, "control", _control_body)
+    axis = _axis(scenario, CONTROL_FRAME)
+    return charts.svg(CONTROL_FRAME, "Sites and cities held by protesters or contested, "
+                      "each day", [*under, *over, *charts.day_rule(axis, day),
+                                   *charts.day_labels(axis, day)], "kz-control-chart")
+
+
 def trends_html(scenario: Scenario, day: date) -> str:
-    """The panel's trends: a heading, the two charts and, if any, the blackout note."""
+    """The panel's trends: a heading, the charts and, if any, the blackout note."""
     first, last = scenario.days[0], scenario.days[-1]
     note = f"<p class='kz-note'>{BLACKOUT_NOTE}</p>" if any(_blackout_days(scenario)) else ""
     return (f"<section class='kz-trends' data-testid='kz-trends'>"
             f"<h4>Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}</h4>"
-            f"{figures_svg(scenario, day)}{events_svg(scenario, day)}{note}</section>")
+            f"{figures_svg(scenario, day)}{events_svg(scenario, day)}"
+            f"{control_svg(scenario, day)}{note}</section>")

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from . import daypanel, gazetteer, travel, travelpanel, trends, urlstate
+from . import coverage, daypanel, gazetteer, travel, travelpanel, trends, urlstate
 from .assets import ensure_leaflet, write_basemap
 from .brief import day_brief
 from .cameras import Camera, cameras
@@ -32,7 +32,7 @@ from .mapview import (
     traveller_layer,
     view_layer,
 )
-from .scenario import Scenario, load_scenario
+from .scenario import DataFolderMissing, Scenario, load_scenario, require_folder
 from .settings import Settings
 from .timeline import DayState, as_of
 
@@ -75,11 +75,17 @@ def _geocoder(setting: str):
 def page_setup() -> None:
     st.set_page_config(page_title="Kazakhstan, January 2022 — crisis map", page_icon="🗺️",
                        layout="wide", initial_sidebar_state="auto")
-    st.html(daypanel.PANEL_CSS + travelpanel.TRAVEL_CSS)
+    st.html(daypanel.PANEL_CSS + travelpanel.TRAVEL_CSS + coverage.COVERAGE_CSS)
 
 
 def scenario(settings: Settings) -> tuple[Scenario, str, str]:
     """The scenario, its basemap's address, and a version that changes with its files."""
+    try:
+        require_folder(settings.data_dir)
+    except DataFolderMissing as exc:
+        st.error(f"No scenario to show: {exc}. Start the app with `--data DIR` naming a "
+                 "scenario folder.", icon="⛔")
+        st.stop()
     signature = _signature(settings.data_dir)
     loaded = _load(str(settings.data_dir), signature)
     version = f"{zlib.crc32(repr(signature).encode()):08x}"
@@ -368,7 +374,11 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
         start = events_page(len(state.events))
     st.html(daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE)
             + daypanel.advice_details_html(state, loaded)
-            + trends.trends_html(loaded, state.day))
+            + daypanel.followed_html(loaded)
+            + trends.trends_html(loaded, state.day)
+            + "<details class='kz-more' data-testid='kz-coverage-panel'><summary>Coverage: "
+              "reports per region and day</summary>"
+            + coverage.coverage_html(loaded, state.day) + "</details>")
 
 
 # (button label, key, what builds the file's text, file extension, MIME type)

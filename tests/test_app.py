@@ -100,10 +100,11 @@ def test_bad_data_shows_a_count_and_runs_on_the_rest(bundled_copy):
     assert "events.csv:2: date" in at.text[0].value
 
 
-def test_missing_data_folder_does_not_crash(tmp_path):
+def test_missing_data_folder_is_an_error_not_an_empty_day(tmp_path):
     at = run_app(env={"DASHBOARD_DATA": str(tmp_path / "nowhere")})
     assert not at.exception
-    assert at.warning
+    assert "nowhere" in at.error[0].value and "does not exist" in at.error[0].value
+    assert not at.select_slider  # no day is shown from no data
 
 
 def test_settings_from_command_line_and_environment(tmp_path):

@@ -180,11 +180,16 @@ def test_airports_status_and_distance(scenario, gaz):
     assert nqz.distance_km == pytest.approx(km, rel=0.01)
 
 
-def test_a_quiet_place_is_clear_and_the_radius_filters(scenario, gaz):
-    rep = _report(scenario, gaz, "Semey", "2022-01-07")
-    assert rep.level == "clear" and rep.dangers == ()
-    assert rep.verdict.startswith("No active danger reported within 25 km")
-    wide = _report(scenario, gaz, "Semey", "2022-01-07", radius=2000)
+def test_a_place_without_reports_is_no_reports_never_clear(scenario, gaz):
+    rep = _report(scenario, gaz, "48.5, 61.0", "2022-01-07")  # open steppe
+    assert rep.level == "no_reports" and rep.dangers == ()
+    assert rep.verdict.startswith("No report of active danger within 25 km in this data")
+    assert "not a sign of safety" in rep.verdict
+    assert any(line.startswith("State of emergency in force") for line in rep.context)
+    assert any("Curfew 23:00-07:00" in line for line in rep.context)
+    assert any(line.startswith("Internet: blackout") for line in rep.context)
+    assert "no report from" in rep.coverage and "not a sign of calm" in rep.coverage
+    wide = _report(scenario, gaz, "48.5, 61.0", "2022-01-07", radius=2000)
     assert wide.dangers and wide.level == "caution"
 
 

@@ -509,8 +509,13 @@ CASES: list[Case] = [
          ((NEW, "id"),)),
     Case("figures-date-as-text", "figures.csv", cells("fi-icu-0106", reported_on="yesterday"),
          (("fi-icu-0106", "reported_on"),), ("fi-icu-0106",)),
-    Case("figures-date-after-scenario", "figures.csv",
-         cells("fi-icu-0106", reported_on="2022-01-11"),
+    # A figure reported after the last day is what followed (kept apart); before the first
+    # day, or thousands of years after it, it is an error.
+    Case("figures-date-before-scenario", "figures.csv",
+         cells("fi-icu-0106", reported_on="2022-01-01"),
+         (("fi-icu-0106", "reported_on"),), ("fi-icu-0106",)),
+    Case("figures-date-far-after-scenario", "figures.csv",
+         cells("fi-icu-0106", reported_on="9999-01-11"),
          (("fi-icu-0106", "reported_on"),), ("fi-icu-0106",)),
 
     # ---------------------------------------------------------------- flights.csv (optional)
