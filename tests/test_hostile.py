@@ -39,12 +39,13 @@ TABLES = {
     "sources.csv": "sources", "places.csv": "places", "events.csv": "events",
     "statuses.csv": "statuses", "restrictions.csv": "restrictions", "figures.csv": "figures",
     "flights.csv": "flights", "advice.csv": "advice", "headlines.csv": "headlines",
+    "disputes.csv": "disputes",
     "regions.geojson": "regions", "neighbours.geojson": "neighbours",
 }
 FILE_OF = {table: file for file, table in TABLES.items()}
 SCENARIO_FILES = {*TABLES, "scenario.json", "places.geojson"}
 WITH_SOURCES = ("places", "events", "statuses", "restrictions", "figures", "flights", "advice",
-                "headlines")
+                "headlines", "disputes")
 
 
 # --------------------------------------------------------------------------- the clean data
@@ -63,6 +64,7 @@ def records(scenario) -> dict[str, dict[str, object]]:
         "restrictions": by_id(scenario.restrictions), "figures": by_id(scenario.figures),
         "flights": by_id(scenario.flights), "advice": by_id(scenario.advice),
         "headlines": {day.isoformat(): h for day, h in scenario.headlines.items()},
+        "disputes": by_id(d for items in scenario.disputes.values() for d in items),
         "regions": features(scenario.regions), "neighbours": features(scenario.neighbours),
     }
 
@@ -131,6 +133,9 @@ def referrers(clean, table: str, rid: str) -> list[tuple[str, str, str]]:
         found += [("flights", f.id, "airport") for f in clean.flights if f.airport == rid]
         found += [("flights", f.id, "destination_place") for f in clean.flights
                   if f.destination_place == rid]
+    if table in ("figures", "statuses", "events", "restrictions"):
+        found += [("disputes", d.id, "target") for items in clean.disputes.values()
+                  for d in items if d.target == rid]
     if table in ("places", "regions"):
         found += [("restrictions", r.id, "area") for r in clean.restrictions if rid in r.area]
         found += [("advice", a.id, "applies_to") for a in clean.advice if rid in a.applies_to]
@@ -258,12 +263,12 @@ def test_a_scenario_in_year_one_falls_back_instead_of_overflowing(tmp_path):
 
     folder = copy_of_bundled(tmp_path)
     json_edit(lambda d: d.update(start="0001-01-01", end="0001-01-09"))(folder / "scenario.json")
-    cells("st-sco-closed", valid_from="0001-01-01", valid_to="0001-01-01")(
+    cells("st-sco-closed-0507", valid_from="0001-01-01", valid_to="0001-01-01")(
         folder / "statuses.csv")
     loaded = load_scenario(folder)
     keys = {(p.file, p.row, p.field) for p in loaded.problems}
     assert keys == {("scenario.json", 0, "start"),
-                    ("statuses.csv", NUMBERS["statuses.csv"]["st-sco-closed"], "valid_from")}
+                    ("statuses.csv", NUMBERS["statuses.csv"]["st-sco-closed-0507"], "valid_from")}
     assert loaded.days == BUNDLED.days
     assert [as_of(loaded, day).day for day in loaded.days] == loaded.days
 

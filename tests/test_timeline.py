@@ -25,8 +25,20 @@ AIRPORTS = [
     (7, "airport-nqz", "limited", "000: Air Astana resumes services from Nur-Sultan"),
     (7, "airport-guw", "limited", "000: domestic flights to Atyrau"),
     (8, "airport-cit", "limited", "000: domestic flights to Shymkent"),
-    (9, "airport-hsa", "limited", "000: domestic flights to Turkestan"),
+    (8, "airport-hsa", "limited", "000: domestic flights to Turkestan"),
+    (9, "airport-hsa", "open", "Qazaq TV, 9 Jan: all but Almaty and Taldykorgan work normally"),
+    (6, "airport-akx", "seized", "Kazinform, 6 Jan: Aktobe airport freed from those who held it"),
+    (7, "airport-akx", "open", "Kazinform, 6 Jan evening: back to normal operations"),
+    (7, "airport-sco", "closed", "TASS, 7 Jan: Aktau airport closed"),
+    (8, "airport-tdk", "closed", "TASS, 8 Jan: Taldykorgan airport closed"),
+    (10, "airport-tdk", "closed", "Qazaq TV, 9 Jan: Taldykorgan remains closed"),
 ]
+
+
+def test_an_airport_without_a_report_has_no_status(scenario):
+    # The Civil Aviation Committee's word of 9 January is the first on the regional airports.
+    assert as_of(scenario, D(8)).place_state("airport-kgf").primary is None
+    assert airport_status(scenario, D(9), "airport-kgf") == "open"
 
 
 @pytest.mark.parametrize("day, airport, status, why", AIRPORTS)

@@ -290,7 +290,7 @@ def _cut_cyrillic(line: bytes) -> bytes:
 def _csv_basics(file: str) -> list[Case]:
     """Missing, empty, blank and truncated: the same for every CSV file."""
     stem = file.removesuffix(".csv")
-    optional = file in ("flights.csv", "advice.csv", "headlines.csv")
+    optional = file in ("flights.csv", "advice.csv", "headlines.csv", "disputes.csv")
     return [
         Case(f"{stem}-missing", file, remove(), () if optional else ((0, "-"),), ALL),
         Case(f"{stem}-empty", file, write(""), ((1, "-"),), ALL),
@@ -434,26 +434,26 @@ CASES: list[Case] = [
 
     # ---------------------------------------------------------------- statuses.csv
     *_csv_basics("statuses.csv"),
-    Case("statuses-kind-unknown", "statuses.csv", cells("st-cit-limited", kind="weather"),
-         (("st-cit-limited", "kind"),), ("st-cit-limited",)),
+    Case("statuses-kind-unknown", "statuses.csv", cells("st-cit-open-0109", kind="weather"),
+         (("st-cit-open-0109", "kind"),), ("st-cit-open-0109",)),
     Case("statuses-status-wrong-for-kind", "statuses.csv",
-         cells("st-cit-limited", status="flying"),
-         (("st-cit-limited", "status"),), ("st-cit-limited",)),
-    Case("statuses-unknown-subject", "statuses.csv", cells("st-cit-limited", subject="nowhere"),
-         (("st-cit-limited", "subject"),), ("st-cit-limited",)),
-    Case("statuses-duplicate-id", "statuses.csv", append("st-cit-limited", detail="Copy."),
+         cells("st-cit-open-0109", status="flying"),
+         (("st-cit-open-0109", "status"),), ("st-cit-open-0109",)),
+    Case("statuses-unknown-subject", "statuses.csv", cells("st-cit-open-0109", subject="nowhere"),
+         (("st-cit-open-0109", "subject"),), ("st-cit-open-0109",)),
+    Case("statuses-duplicate-id", "statuses.csv", append("st-cit-open-0109", detail="Copy."),
          ((NEW, "id"),)),
-    Case("statuses-date-as-text", "statuses.csv", cells("st-cit-limited", valid_from="soon"),
-         (("st-cit-limited", "valid_from"),), ("st-cit-limited",)),
+    Case("statuses-date-as-text", "statuses.csv", cells("st-cit-open-0109", valid_from="soon"),
+         (("st-cit-open-0109", "valid_from"),), ("st-cit-open-0109",)),
     Case("statuses-ends-before-it-starts", "statuses.csv",
-         cells("st-sco-closed", valid_to="2022-01-01"),
-         (("st-sco-closed", "valid_to"),), ("st-sco-closed",)),
+         cells("st-sco-closed-0507", valid_to="2022-01-01"),
+         (("st-sco-closed-0507", "valid_to"),), ("st-sco-closed-0507",)),
     Case("statuses-period-far-future", "statuses.csv",
-         cells("st-cit-limited", valid_from="9999-12-31"),
-         (("st-cit-limited", "valid_from"),), ("st-cit-limited",)),
+         cells("st-cit-open-0109", valid_from="9999-12-31"),
+         (("st-cit-open-0109", "valid_from"),), ("st-cit-open-0109",)),
     Case("statuses-period-year-one", "statuses.csv",
-         cells("st-sco-closed", valid_from="0001-01-01", valid_to="0001-01-01"),
-         (("st-sco-closed", "valid_from"),), ("st-sco-closed",)),
+         cells("st-sco-closed-0507", valid_from="0001-01-01", valid_to="0001-01-01"),
+         (("st-sco-closed-0507", "valid_from"),), ("st-sco-closed-0507",)),
     Case("statuses-overlap", "statuses.csv", cells("st-ala-open", valid_to="2022-01-05"),
          (("st-ala-seized", "valid_from"),), ("st-ala-seized",), changed=("st-ala-open",)),
     Case("statuses-overlap-spares-the-next", "statuses.csv",
@@ -558,6 +558,23 @@ CASES: list[Case] = [
          (("2022-01-05", "id"),), ("2022-01-05",)),
     Case("headlines-day-after-scenario", "headlines.csv", cells("2022-01-05", id="2022-01-20"),
          (("2022-01-05", "id"),), ("2022-01-05",)),
+
+    # ---------------------------------------------------------------- disputes.csv (optional)
+    *_csv_basics("disputes.csv"),
+    Case("disputes-unknown-target", "disputes.csv",
+         cells("di-st-nqz-closed", target="st-nowhere"),
+         (("di-st-nqz-closed", "target"),), ("di-st-nqz-closed",)),
+    Case("disputes-kind-unknown", "disputes.csv", cells("di-st-nqz-closed", kind="denied"),
+         (("di-st-nqz-closed", "kind"),), ("di-st-nqz-closed",)),
+    Case("disputes-by-blank", "disputes.csv", cells("di-st-nqz-closed", by=""),
+         (("di-st-nqz-closed", "by"),), ("di-st-nqz-closed",)),
+    Case("disputes-date-as-text", "disputes.csv",
+         cells("di-st-nqz-closed", reported_on="the next day"),
+         (("di-st-nqz-closed", "reported_on"),), ("di-st-nqz-closed",)),
+    Case("disputes-unknown-source", "disputes.csv", cells("di-st-nqz-closed", sources="ghost"),
+         (("di-st-nqz-closed", "sources"),), ("di-st-nqz-closed",)),
+    Case("disputes-duplicate-id", "disputes.csv", append("di-st-nqz-closed", detail="Again."),
+         ((NEW, "id"),)),
 
     # ---------------------------------------------------------------- scenario.json
     Case("scenario-missing", "scenario.json", remove(), ((0, "-"),)),
