@@ -12,7 +12,14 @@ from datetime import timedelta
 from .daypanel import PANEL_METRICS, badges, control_rows
 from .export import web_url
 from .scenario import Scenario
-from .timeline import METRIC_LABELS, DayState, dispute_text, format_figure
+from .timeline import (
+    METRIC_LABELS,
+    RESTRICTION_LABELS,
+    DayState,
+    area_names,
+    dispute_text,
+    format_figure,
+)
 
 # Characters that open emphasis, code, links, images, raw HTML, entities or table cells. Data
 # text never starts a line (newlines are folded), so block markers (# - + 1.) stay as they are.
@@ -45,6 +52,8 @@ def _cited(state: DayState) -> list[str]:
             ids.extend(f.sources)
             for d in fs.disputes.get(f.id, ()):
                 ids.extend(d.sources)
+    for fig in state.regional:
+        ids.extend(fig.sources)
     for _, status in state.with_status("control"):
         ids.extend(status.sources)
     for c in state.changes:
@@ -68,6 +77,12 @@ def _status_section(state: DayState, scenario: Scenario, numbers: dict[str, int]
         ids = [s for r in state.restriction(kind) for s in r.sources]
         detail = f" — {md(badge.detail)}" if badge.detail else ""
         lines.append(f"- **{md(badge.label)}:** {md(badge.value)}{detail}{_refs(numbers, ids)}")
+    shown = {*kinds.values(), *(b.key for b in badges(state, scenario))}
+    for r in state.restrictions:  # the rest in force: movement limits, checkpoints
+        if r.kind not in shown:
+            lines.append(f"- **{md(RESTRICTION_LABELS.get(r.kind, r.kind))}** "
+                         f"({md(area_names(scenario, r.area))}): {md(r.status)} — "
+                         f"{md(r.detail)}{_refs(numbers, r.sources)}")
     return lines
 
 
@@ -76,7 +91,8 @@ def _disputes(fs, fig, numbers: dict[str, int]) -> str:
                    for d in fs.disputes.get(fig.id, ()))
 
 
-def _figures_section(state: DayState, numbers: dict[str, int]) -> list[str]:
+def _figures_section(state: DayState, scenario: Scenario,
+                     numbers: dict[str, int]) -> list[str]:
     lines = ["## Figures as of this day", ""]
     order = [m for m in PANEL_METRICS if m in state.figures]
     order += sorted(m for m in state.figures if m not in PANEL_METRICS)
@@ -93,6 +109,13 @@ def _figures_section(state: DayState, numbers: dict[str, int]) -> list[str]:
             f"{fig.reported_on.isoformat()} ({md(fig.scope)})"
             f"{_refs(numbers, fig.sources)}{_disputes(fs, fig, numbers)}"
             + (f". Also reported: {also}" if also else ""))
+    if state.regional:
+        lines += ["", "By region and city:", ""]
+        lines += [f"- {md(f.scope)}: {md(METRIC_LABELS.get(f.metric, f.metric))} "
+                  f"{md(format_figure(f))}, reported on {f.reported_on.isoformat()}"
+                  f"{_refs(numbers, f.sources)}"
+                  + "".join(f" — *{md(dispute_text(d))}*" for d in scenario.disputes.get(f.id, ()))
+                  for f in state.regional]
     return lines
 
 
@@ -181,7 +204,7 @@ def day_brief(state: DayState, scenario: Scenario) -> str:
              f"**{md(headline)}**{head_refs}", "",
              f"Times are local (UTC{md(scenario.meta.utc_offset)}).", ""]
     for section in (_status_section(state, scenario, numbers),
-                    _figures_section(state, numbers),
+                    _figures_section(state, scenario, numbers),
                     _control_section(state, scenario, numbers),
                     _changes_section(state, numbers),
                     _events_section(state, scenario, numbers),

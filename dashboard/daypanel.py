@@ -110,6 +110,25 @@ def figures_rows(state: DayState, scenario: Scenario,
     return rows
 
 
+def regional_html(state: DayState, scenario: Scenario) -> str:
+    """Figures given for one region or city, the latest of each, under their scope: never
+    mixed with the national headline."""
+    if not state.regional:
+        return ""
+    by_scope: dict[str, list[str]] = {}
+    for fig in state.regional:
+        disputes = "".join(f" — {dispute_text(d)}" for d in scenario.disputes.get(fig.id, ()))
+        by_scope.setdefault(fig.scope, []).append(
+            f"<li data-regional='{esc(fig.id)}'>{esc(METRIC_LABELS.get(fig.metric, fig.metric))}"
+            f": <b>{esc(format_figure(fig))}</b>{esc(disputes)} <span class='kz-muted'>reported "
+            f"{fig.reported_on.day} {fig.reported_on:%b} · "
+            f"{esc(_publishers(scenario, fig.sources))}</span></li>")
+    items = "".join(f"<li><b>{esc(scope)}</b><ul>{''.join(rows)}</ul></li>"
+                    for scope, rows in by_scope.items())
+    return (f"<details class='kz-more' data-testid='kz-regional'><summary>By region and city "
+            f"({len(state.regional)})</summary><ul class='kz-advice'>{items}</ul></details>")
+
+
 def figures_html(state: DayState, scenario: Scenario,
                  metrics: tuple[str, ...] = PANEL_METRICS, css_class: str = "kz-figs") -> str:
     rows = figures_rows(state, scenario, metrics)
@@ -258,7 +277,8 @@ def section_html(title: str, body: str) -> str:
 
 def summary_html(state: DayState, scenario: Scenario) -> str:
     """The panel's top: the figures, what changed, and the heading of the day's events."""
-    return (section_html("Figures as of this day", figures_html(state, scenario))
+    return (section_html("Figures as of this day", figures_html(state, scenario)
+                         + regional_html(state, scenario))
             + section_html("What changed since the day before", changes_html(state))
             + section_html("Who held what", control_html(state, scenario))
             + section_html(f"Events ({len(state.events):,})", ""))

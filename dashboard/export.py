@@ -208,7 +208,8 @@ def day_geojson(state: DayState, scenario: Scenario) -> dict:
                 + [_restriction_feature(r, scenario) for r in state.restrictions]
                 + [_figure_feature(fig, fig is fs.figure, scenario)
                    for _, fs in sorted(state.figures.items())
-                   for fig in (fs.figure, *fs.also_reported)])
+                   for fig in (fs.figure, *fs.also_reported)]
+                + [_figure_feature(fig, False, scenario) for fig in state.regional])
     return {"type": "FeatureCollection",
             "title": scenario.meta.title,
             "date": state.day.isoformat(),
@@ -371,6 +372,7 @@ def _side_html(state: DayState, scenario: Scenario) -> str:
     return (
         "<aside class='kz-side'>"
         "<h2>Figures as of this day</h2>" + daypanel.figures_html(state, scenario)
+        + daypanel.regional_html(state, scenario)
         + "<h2>What changed since the day before</h2>" + daypanel.changes_html(state)
         + "<h2>Who held what</h2>" + daypanel.control_html(state, scenario)
         + f"<h2>Events ({len(state.events)})</h2>" + daypanel.events_html(state, scenario)

@@ -271,7 +271,9 @@ class DayDraw(ScriptElement):
               });
             }
             data.features.forEach(function (f) {
-              f.geometry = window.__kzRegionShapes[f.properties.region] || null;
+              if (f.properties.region) {
+                f.geometry = window.__kzRegionShapes[f.properties.region] || null;
+              }
             });
             data.features = data.features.filter(function (f) { return f.geometry; });
             // Drawn after the other layers: put the areas back beneath them.
@@ -396,14 +398,14 @@ class GeoJsonLayer(ScriptElement):
 def layer_data(features: list[dict], by_region: bool = False) -> str:
     """A layer's features as a FeatureCollection in JSON that is safe inside a script."""
     if by_region:
-        features = [_region_reference(f) for f in features]
+        features = [_region_reference(f) if f["properties"].get("region") else f
+                    for f in features]
     return script_json({"type": "FeatureCollection", "features": features})
 
 
 def _region_reference(feature: dict) -> dict:
     """A region's feature without its outline, which the page takes from the basemap."""
-    return {"type": "Feature", "geometry": None,
-            "properties": {**feature["properties"], "region": feature["properties"]["id"]}}
+    return {"type": "Feature", "geometry": None, "properties": feature["properties"]}
 
 
 class StaticBasemap(ScriptElement):
@@ -659,9 +661,27 @@ def _emergency_features(state: DayState, scenario: Scenario) -> list[dict]:
         lines = [f"{esc(RESTRICTION_LABELS[r.kind])}: {esc(r.detail)}" for r in applying]
         popup = _popup(scenario, name, lines, [s for r in applying for s in r.sources])
         features.append({"type": "Feature", "geometry": region["geometry"], "properties": {
-            "id": rid, "tooltip": tooltip, "popup": popup,
+            "id": rid, "region": rid, "tooltip": tooltip, "popup": popup,
             "style": {"color": "#d94801", "weight": 1, "fillColor": SOE_COLOUR,
                       "fillOpacity": 0.28 if soe else 0.12}}})
+    # A city's own state of emergency or curfew: its extent, outlined over the region.
+    by_place: dict[str, list] = {}
+    for r in rows:
+        for area in r.area:
+            place = scenario.places.get(area)
+            if place is not None and place.kind != "country":
+                by_place.setdefault(area, []).append(r)
+    for pid, applying in by_place.items():
+        place = scenario.places[pid]
+        words = [f"curfew {r.hours} local time" if r.kind == "curfew" and r.hours
+                 else RESTRICTION_LABELS[r.kind] for r in applying]
+        lines = [f"{esc(RESTRICTION_LABELS[r.kind])}"
+                 f"{' ' + esc(r.hours) if r.hours else ''}: {esc(r.detail)}" for r in applying]
+        popup = _popup(scenario, place.name, lines, [s for r in applying for s in r.sources])
+        features.append(_feature(place, tooltip=f"{esc(place.name)}: {esc(', '.join(words))}",
+                                 popup=popup, px=14, style={
+                                     "color": "#d94801", "weight": 2, "dashArray": "6 3",
+                                     "fillColor": SOE_COLOUR, "fillOpacity": 0.2}))
     return features
 
 

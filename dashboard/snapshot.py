@@ -72,6 +72,8 @@ def snapshot(state: DayState, scenario: Scenario) -> dict[str, Any]:
                      "also_reported": [_figure(f, scenario) for f in fs.also_reported]}
             for metric, fs in sorted(state.figures.items())
         },
+        "regional_figures": [{"metric": f.metric, **_figure(f, scenario)}
+                             for f in state.regional],
         "control": [
             {"place_id": ps.place.id, "name": ps.place.name, "status": s.status,
              "since": s.valid_from.isoformat(),
@@ -120,11 +122,11 @@ def _cited(state: DayState, scenario: Scenario) -> set[str]:
         cited.update(fs.figure.sources)
         for f in fs.also_reported:
             cited.update(f.sources)
-    for fig in scenario.followed:
+    for fig in (*scenario.followed, *state.regional):
         cited.update(fig.sources)
     shown = ({fs.figure.id for fs in state.figures.values()}
              | {f.id for fs in state.figures.values() for f in fs.also_reported}
-             | {f.id for f in scenario.followed}
+             | {f.id for f in (*scenario.followed, *state.regional)}
              | {s.id for ps in state.places for s in ps.statuses}
              | {e.id for e in state.events} | {r.id for r in state.restrictions})
     for row_id in shown & set(scenario.disputes):

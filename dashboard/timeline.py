@@ -66,10 +66,12 @@ class PlaceState:
 
     @property
     def primary(self) -> Status | None:
+        """An airport's airport status, a checkpoint's, a strategic site's guard (or None
+        when that kind has no status this day: who held it is not its headline); any other
+        place's first status."""
         wanted = PRIMARY_STATUS.get(self.place.kind)
-        for status in self.statuses:
-            if status.kind == wanted:
-                return status
+        if wanted is not None:
+            return self.status_of(wanted)
         return self.statuses[0] if self.statuses else None
 
     def status_of(self, kind: str) -> Status | None:
@@ -111,6 +113,7 @@ class DayState:
     advice: tuple[Advice, ...]
     changes: tuple[Change, ...]
     headline: Headline | None = None
+    regional: tuple[Figure, ...] = ()  # the latest figure of each region or city and metric
 
     def place_state(self, place_id: str) -> PlaceState | None:
         return next((p for p in self.places if p.place.id == place_id), None)
@@ -157,17 +160,44 @@ def _in_force(scenario: Scenario, day: date):
     return places, restrictions, flights, advice
 
 
+def national(scenario: Scenario, fig: Figure) -> bool:
+    """Whether a figure counts the whole country (its scope is the country, with or without a
+    qualifier in brackets: "Kazakhstan (protesters)") rather than one region or city."""
+    names = {scenario.meta.country} | {p.name for p in scenario.places.values()
+                                       if p.kind == "country"}
+    return fig.scope.split(" (")[0].strip() in names
+
+
+def _national(scenario: Scenario) -> tuple[Figure, ...]:
+    return tuple(f for f in scenario.figures if national(scenario, f))
+
+
+def regional_figures(scenario: Scenario, day: date) -> tuple[Figure, ...]:
+    """Figures for one region or city, reported on or before the day: the latest of each
+    metric and scope, by scope then metric. Never a national headline."""
+    latest: dict[tuple[str, str], Figure] = {}
+    for fig in scenario.figures:
+        if fig.reported_on <= day and not national(scenario, fig) \
+                and not retracted(scenario, fig.id):
+            key = (fig.scope, fig.metric)
+            old = latest.get(key)
+            if old is None or (fig.reported_on, fig.preferred) >= (old.reported_on,
+                                                                   old.preferred):
+                latest[key] = fig
+    return tuple(latest[k] for k in sorted(latest))
+
+
 def figures_as_of(scenario: Scenario, day: date) -> dict[str, FigureState]:
     """The latest figure of each metric reported on or before the day; never interpolated.
 
     Of the rows reported on the latest date, a preferred row wins; the others, and any
     preferred row's rivals reported since, are kept as ``also_reported``. A retracted row is
     never the headline while another row is there: it stays among ``also_reported`` with its
-    retraction.
+    retraction. Only national figures count here; a region's are ``regional_figures``.
     """
     result: dict[str, FigureState] = {}
     by_metric: dict[str, list[Figure]] = {}
-    for fig in scenario.figures:
+    for fig in per_scenario(scenario, "national_figures", _national):
         if fig.reported_on <= day:
             by_metric.setdefault(fig.metric, []).append(fig)
     for metric, figs in by_metric.items():
@@ -405,4 +435,4 @@ def as_of(scenario: Scenario, day: date) -> DayState:
     )
     events = events_by_day(scenario).get(day, ())
     return DayState(day, places, events, restrictions, figures, flights, advice, tuple(changes),
-                    scenario.headlines.get(day))
+                    scenario.headlines.get(day), regional_figures(scenario, day))

@@ -237,14 +237,25 @@ def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) 
     return sorted(found.values(), key=lambda d: (d.distance_km, d.centre_km, d.name))
 
 
-def _rules(state: DayState, scenario: Scenario, region_id: str | None) -> list[RuleInfo]:
+def _within_place(scenario: Scenario, area: str, lat: float, lon: float) -> bool:
+    """Whether the point lies within a place that a restriction names as its area (a city:
+    its extent, the radius drawn around it)."""
+    place = scenario.places.get(area)
+    if place is None or place.kind == "country":
+        return False
+    return distance_bearing(lat, lon, place.lat, place.lon)[0] * 1000.0 <= place.radius_m
+
+
+def _rules(state: DayState, scenario: Scenario, region_id: str | None, lat: float,
+           lon: float) -> list[RuleInfo]:
     country = scenario.meta.country
     out = []
     for r in state.restrictions:
-        if country in r.area or (region_id and region_id in r.area):
+        if (country in r.area or (region_id and region_id in r.area)
+                or any(_within_place(scenario, a, lat, lon) for a in r.area)):
             out.append(RuleInfo(r.kind, r.kind.replace("_", " "), area_names(scenario, r.area),
                                 r.hours, r.status, r.detail, r.valid_to, r.sources))
-    # The most specific first: a region's own rule before the nationwide one.
+    # The most specific first: a city's or region's own rule before the nationwide one.
     out.sort(key=lambda r: (r.where == "nationwide", r.kind))
     return out
 
@@ -301,7 +312,7 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
     dangers = active_dangers(state, scenario, place.lat, place.lon)
     verdict, level, reasons = _verdict(dangers, radius_km)
     region = region_at(scenario, place.lat, place.lon)
-    rules = _rules(state, scenario, region["id"] if region else None)
+    rules = _rules(state, scenario, region["id"] if region else None, place.lat, place.lon)
     applies = {scenario.meta.country} | ({region["id"]} if region else set())
     if place.place_id:
         applies.add(place.place_id)

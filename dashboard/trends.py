@@ -16,8 +16,10 @@ from .timeline import (
     UNREST_CATEGORIES,
     DayState,
     events_by_day,
+    national,
     per_scenario,
     publishers,
+    retracted,
 )
 
 TREND_METRICS = ("deaths", "injured", "detained")
@@ -41,13 +43,15 @@ def figure_points(scenario: Scenario) -> list[dict]:
     """Every reported deaths, injured and detained figure, at the day it was reported."""
     points = []
     for fig in sorted(scenario.figures, key=lambda f: (f.metric, f.reported_on, f.value)):
-        if fig.metric not in TREND_METRICS:
+        if fig.metric not in TREND_METRICS or not national(scenario, fig):
             continue
         points.append({
             "metric": METRIC_LABELS.get(fig.metric, fig.metric), "key": fig.metric,
             "day": fig.reported_on.isoformat(), "value": fig.value,
             "figure": f"{QUALIFIER_WORDS.get(fig.qualifier, '')}{fig.value:,}",
-            "reported": "preferred figure" if fig.preferred else "also reported",
+            "reported": ("retracted" if retracted(scenario, fig.id) else "preferred figure"
+                         if fig.preferred else "also reported"),
+            "scope": fig.scope,
             "sources": ", ".join(publishers(scenario, fig.sources)),
         })
     return points
@@ -138,7 +142,7 @@ def _figures_body(scenario: Scenario) -> tuple[list[str], list[str]]:
         for i, p in sorted(mine, key=lambda ip: ip[1]["reported"] == "preferred figure"):
             filled = p["reported"] == "preferred figure"
             title = (f"{p['metric']}: {p['figure']}, reported on "
-                     f"{charts.day_text(scenario.days[i])} ({p['reported']}). "
+                     f"{charts.day_text(scenario.days[i])} ({p['reported']}; {p['scope']}). "
                      f"Sources: {p['sources'] or 'none'}")
             over.append(f"<circle class='kz-point' data-metric='{charts.esc(key)}' "
                         f"data-reported='{'preferred' if filled else 'also'}' "

@@ -75,4 +75,7 @@ def test_snapshot_with_other_data_folder(mini, capsys):
 def test_module_entry_point_runs():
     out = subprocess.run([sys.executable, "-m", "dashboard", "snapshot", "2022-01-09"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout)["figures"]["deaths"]["value"] == 164
+    deaths = json.loads(out.stdout)["figures"]["deaths"]
+    assert deaths["value"] == 44  # the official total of 8 January
+    withdrawn = next(f for f in deaths["also_reported"] if f["value"] == 164)
+    assert withdrawn["disputes"][0]["kind"] == "retracted"

@@ -61,7 +61,8 @@ def records(scenario) -> dict[str, dict[str, object]]:
     return {
         "sources": dict(scenario.sources), "places": dict(scenario.places),
         "events": by_id(scenario.events), "statuses": by_id(scenario.statuses),
-        "restrictions": by_id(scenario.restrictions), "figures": by_id(scenario.figures),
+        "restrictions": by_id(scenario.restrictions),
+        "figures": by_id((*scenario.figures, *scenario.followed)),
         "flights": by_id(scenario.flights), "advice": by_id(scenario.advice),
         "headlines": {day.isoformat(): h for day, h in scenario.headlines.items()},
         "disputes": by_id(d for items in scenario.disputes.values() for d in items),

@@ -101,8 +101,12 @@ def test_state_of_emergency_shading(scenario):
 
 
 def test_checkpoint_ring_from_8_january(scenario):
-    assert layer_features(as_of(scenario, D(7)), scenario, "checkpoints") == []
-    ring = layer_features(as_of(scenario, D(9)), scenario, "checkpoints")[0]
+    def almaty(day):
+        return [f for f in layer_features(as_of(scenario, D(day)), scenario, "checkpoints")
+                if f["properties"]["id"] == "almaty-checkpoints"]
+
+    assert almaty(7) == []
+    ring = almaty(9)[0]
     assert ring["properties"]["style"]["fill"] is False
     assert ring["properties"]["r"] == 20000
 
@@ -192,13 +196,19 @@ def test_region_layer_sends_ids_not_outlines(scenario):
     script = on_map(scenario, group)
     layer = next(c for c in group._children.values() if hasattr(c, "by_region"))
     data = json.loads(layer.data)
-    assert layer.by_region and len(data["features"]) == 16
-    for feature in data["features"]:
+    regions = [f for f in data["features"] if f["properties"].get("region")]
+    assert layer.by_region and len(regions) == 16
+    for feature in regions:
         assert feature["geometry"] is None
         assert feature["properties"]["region"] == feature["properties"]["id"]
+    # A city's own state of emergency (Shymkent) or curfew (Taraz, from 7 January) is its
+    # extent, drawn as it is.
+    cities = [f for f in data["features"] if not f["properties"].get("region")]
+    assert sorted(f["properties"]["id"] for f in cities) == ["shymkent", "taraz"]
+    assert cities[0]["geometry"]["type"] == "Point" and cities[0]["properties"]["r"] > 0
     basemap_regions = {f["properties"]["id"] for f in basemap_geojson(scenario)["features"]
                        if f["properties"]["layer"] == "region"}
-    assert {f["properties"]["region"] for f in data["features"]} <= basemap_regions
+    assert {f["properties"]["region"] for f in regions} <= basemap_regions
     full = GeoJsonLayer(layer_features(state, scenario, "emergency"), "emergency")
     assert len(layer.data) < len(full.data) / 3  # the outlines are most of it
     assert "__kzBasemap" in script

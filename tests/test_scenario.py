@@ -212,6 +212,6 @@ def test_every_source_is_a_seed_file_or_public_page(scenario):
                                         "seeds"))) if os.path.isdir(os.path.join(
         os.path.dirname(__file__), "..", "..", "shared", "seeds")) else None
     for source in scenario.sources.values():
-        assert source.file or source.url.startswith("https://"), source.id
+        assert source.file or source.url.startswith(("https://", "http://")), source.id
         if source.file and seeds is not None:
             assert source.file in seeds, source.id

@@ -73,13 +73,35 @@ def test_state_of_emergency_nationwide_until_19_january(scenario):
     areas = {a for r in state.restriction("state_of_emergency") for a in r.area}
     assert "KZ" in areas
     assert {"KZ-ALA", "KZ-MAN", "KZ-ALM", "KZ-AST"} <= areas
-    assert {r.valid_to for r in state.restriction("state_of_emergency")} == {date(2022, 1, 18)}
+    national = [r for r in state.restriction("state_of_emergency")
+                if set(r.area) & {"KZ", "KZ-ALA", "KZ-MAN", "KZ-ALM", "KZ-AST"}]
+    assert {r.valid_to for r in national} == {date(2022, 1, 18)}
 
 
-def test_curfew_hours_are_23_to_07_local(scenario):
+@pytest.mark.parametrize("region, last_day", [
+    ("KZ-ZAP", 12),  # lifted from 07:00 on 13 January (Akorda decree)
+    ("KZ-AKT", 15),  # lifted from 07:00 on 16 January
+    ("KZ-YUZ", 14),  # Turkistan region: lifted on 14 January
+    ("KZ-ZHA", 18),  # Jambyl kept it to the end, 00:00 on 19 January
+])
+def test_regional_states_of_emergency_end_where_they_were_lifted(scenario, region, last_day):
+    rows = [r for r in scenario.restrictions
+            if r.kind == "state_of_emergency" and region in r.area]
+    assert rows and rows[0].valid_to == date(2022, 1, last_day)
+    if last_day < 18:  # the national row to 19 January is marked corrected, with sources
+        corrections = scenario.disputes["re-soe-other-regions"]
+        assert corrections and all(d.kind == "corrected" and d.sources for d in corrections)
+
+
+def test_curfew_hours_are_23_to_07_local_with_tighter_local_hours(scenario):
     # 001: "2300-0700 local time (1700-0100 UTC) curfew"; 003: 11:00 pm to 7:00 am.
     curfews = as_of(scenario, D(8)).restriction("curfew")
-    assert curfews and {c.hours for c in curfews} == {"23:00-07:00"}
+    national = [c for c in curfews if "KZ" in c.area]
+    assert national and {c.hours for c in national} == {"23:00-07:00"}
+    local = {c.area: c.hours for c in curfews if "KZ" not in c.area}
+    assert local[("taraz",)] == "19:00-07:00"  # Kazinform, 8 Jan: from 19:00 in Taraz
+    assert local[("KZ-ALM",)] == "20:00-07:00"  # Sputnik, 8 Jan: Almaty region
+    assert local[("KZ-AKT",)] == "22:00-06:00"  # Interior Ministry, 8 Jan: Aktobe
 
 
 @pytest.mark.parametrize("day, status", [
@@ -122,10 +144,12 @@ def test_baikonur_guarded_from_the_csto_deployment(scenario):
 
 @pytest.mark.parametrize("day, metric, value, as_of_day", [
     (6, "injured", 1000, 6),  # 002: more than 1,000 injured (Health Ministry)
-    (7, "deaths", 130, 7),  # 000: at least 130 protesters killed
-    (8, "deaths", 130, 7),  # nothing newer on 8 Jan: the 7 Jan figure stands
-    (9, "deaths", 164, 9),  # 004: death toll reached 164 on Sunday
-    (10, "deaths", 164, 9),  # 001's "more than 160" is kept beside it, not over it
+    (7, "deaths", 26, 7),  # Interior Ministry: 26 armed attackers killed (000's 130 beside)
+    (8, "deaths", 44, 8),  # the official total: 26 attackers and 18 security personnel
+    (9, "deaths", 44, 8),  # 004's 164 was withdrawn the same day: the 8 Jan total stands
+    (10, "deaths", 44, 8),  # 001's "more than 160" rests on the 164: kept beside it
+    (6, "detained", 2298, 6),  # Interior Ministry counts, day by day
+    (9, "detained", 5969, 9),
     (10, "detained", 7939, 10),  # 004: Interior Ministry, 7,939 detained
     (5, "police_killed", 8, 5),  # 002: eight police officers killed (5 Jan evening)
 ])
@@ -137,7 +161,8 @@ def test_figures_as_of_day(scenario, day, metric, value, as_of_day):
 
 def test_figures_never_interpolate(scenario):
     assert "deaths" not in figures_as_of(scenario, D(6))
-    assert "detained" not in figures_as_of(scenario, D(9))
+    assert "detained" not in figures_as_of(scenario, D(4))
+    assert figures_as_of(scenario, D(8))["detained"].figure.reported_on == D(8)
 
 
 def test_disagreeing_figures_are_kept_with_their_sources(scenario):
@@ -146,7 +171,17 @@ def test_disagreeing_figures_are_kept_with_their_sources(scenario):
     assert others[8000] == ("sec-jan10",)
     assert others[20000] == ("dezshira-roll",)
     deaths = figures_as_of(scenario, D(10))["deaths"]
-    assert [f.value for f in deaths.also_reported] == [160]
+    assert [f.value for f in deaths.also_reported] == [164, 160]
+    assert deaths.disputes["fi-deaths-0109"][0].kind == "retracted"
+    assert deaths.disputes["fi-deaths-0110"][0].kind == "disputed"
+
+
+def test_regional_figures_never_make_the_national_headline(scenario):
+    state = as_of(scenario, D(9))
+    assert state.figures["detained"].figure.scope == "Kazakhstan"
+    almaty = [f for f in state.regional if f.scope == "Almaty" and f.metric == "detained"]
+    assert [f.value for f in almaty] == [852]
+    assert all(f.scope != "Kazakhstan" for f in state.regional)
 
 
 def test_changes_on_10_january(scenario):
@@ -158,8 +193,11 @@ def test_changes_on_10_january(scenario):
 
 
 def test_changes_report_figures_rising(scenario):
-    rose = [c for c in as_of(scenario, D(9)).changes if c.subject == "deaths"]
-    assert rose and rose[0].before == "130" and rose[0].after == "164"
+    changes = as_of(scenario, D(9)).changes
+    rose = [c for c in changes if c.subject == "detained"]
+    assert rose and rose[0].before == "4404" and rose[0].after == "5969"
+    withdrawn = next(c for c in changes if c.subject == "fi-deaths-0109")
+    assert withdrawn.kind == "retracted" and "164" in withdrawn.text
 
 
 def test_events_of_5_january(scenario):
