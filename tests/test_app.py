@@ -321,3 +321,37 @@ def test_the_map_is_sent_each_neighbouring_day_once():
     at.sidebar.pills(key="layers").set_value(["airports"]).run()
     step = map_step(at)
     assert '"2022-01-05|airports|' in step and "days.keep(" in step
+
+
+def test_a_retracted_figure_is_shown_with_its_note():
+    html = page_html(run_app({"day": "2022-01-09"}))
+    deaths = html[html.index("data-metric='deaths'"):]
+    deaths = deaths[:deaths.index("</div></div>") + 12]
+    assert "<div class='kz-fig-value'>44</div>" in deaths  # the official total stands
+    assert "164" in deaths and "Retracted by Ministry of Health" in deaths
+    assert "kz-dispute" in html  # the seed's 130 carries its dispute too
+    assert "What followed (after 10 January)" in html
+
+
+def test_the_control_layer_and_its_legend_are_on_the_map():
+    at = run_app({"day": "2022-01-05"})
+    step = map_step(at)
+    assert '"control"' in step and "taraz-regional-akimat" in step
+    html = page_html(at)
+    assert "data-control='protesters'" in html  # the panel's "Who held what"
+    assert "Held by protesters" in at.get("component_instance")[0].proto.json_args
+
+
+def test_the_verdict_says_no_reports_never_clear():
+    at = search(run_app({"day": "2022-01-07"}), "48.5, 61.0")
+    html = page_html(at)
+    assert "data-level='no_reports'" in html and "data-level='clear'" not in html
+    assert "No report of active danger within 25 km in this data" in html
+    assert "State of emergency in force" in html
+    assert "data-testid='kz-coverage-note'" in html
+
+
+def test_the_coverage_table_marks_no_reports():
+    html = page_html(run_app({"day": "2022-01-06"}))
+    assert "data-testid='kz-coverage'" in html
+    assert "title='no reports in this data'" in html

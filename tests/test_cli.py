@@ -79,3 +79,23 @@ def test_module_entry_point_runs():
     assert deaths["value"] == 44  # the official total of 8 January
     withdrawn = next(f for f in deaths["also_reported"] if f["value"] == 164)
     assert withdrawn["disputes"][0]["kind"] == "retracted"
+
+
+def test_readme_documents_the_snapshot_shape_as_it_is(scenario):
+    """The README's example snapshot has every key the snapshot has, no more, at the top, on
+    a place's status, and on a figure."""
+    import re
+    from datetime import date
+
+    from dashboard.snapshot import snapshot
+    from dashboard.timeline import as_of
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### The snapshot's shape\n\n```json\n(.*?)\n```", text, re.S).group(1)
+    documented = json.loads(block)
+    real = snapshot(as_of(scenario, date(2022, 1, 9)), scenario)
+    assert set(documented) == set(real)
+    status = next(s for p in real["places"] for s in p["statuses"])
+    assert set(documented["places"][0]["statuses"][0]) == set(status)
+    assert set(documented["figures"]["deaths"]) == set(real["figures"]["deaths"])
+    assert set(documented["control"][0]) == set(real["control"][0])

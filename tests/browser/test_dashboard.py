@@ -207,7 +207,9 @@ def test_state_of_emergency_areas_lie_beneath_the_points(page, app_server):
     first_point = min(i for i, k in enumerate(order) if k in ("airports", "unrest"))
     assert last_region < first_point
     counts = frame.evaluate(LAYER_COUNTS)
-    assert counts["emergency"] == 16  # nationwide on 7 January: every region, outlined
+    # Nationwide on 7 January: every region, outlined, and the two cities with their own
+    # state of emergency (Shymkent) or curfew (Taraz).
+    assert counts["emergency"] == 18
 
 
 @pytest.mark.viewport(390, 844)
@@ -220,3 +222,41 @@ def test_day_buttons_are_clear_of_the_header_on_a_phone(page, app_server):
     page.get_by_role("button", name="◀ Previous").click(timeout=5000)  # not intercepted
     wait_for_app(page)
     assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
+
+
+def control_colour(frame, place_id: str):
+    """The fill colour of a place on the "who held it" layer, or None when it is not drawn."""
+    return frame.evaluate("""(id) => { let c = null; map_div.eachLayer(l => {
+      if (l.options && l.options.kzLayer === 'control' && l.options.kzId === id) {
+        c = l.options.fillColor; } }); return c; }""", place_id)
+
+
+def test_a_site_outside_almaty_changes_hands_day_by_day(page, app_server):
+    """Taraz: the Jambyl regional akimat is not reported held on 4 January, seized by
+    protesters on 5 January and back with the authorities on 6 January; Aktobe's akimat is
+    held from 5 January. Each step redraws the layer in place."""
+    from dashboard.mapview import CONTROL_COLOURS
+
+    frame = open_day(page, app_server, "2022-01-04")
+    assert control_colour(frame, "taraz-regional-akimat") is None
+    step(page, "Next ▶")
+    frame.wait_for_function(
+        """(c) => { let f = null; map_div.eachLayer(l => { if (l.options && l.options.kzLayer
+           === 'control' && l.options.kzId === 'taraz-regional-akimat') f = l.options.fillColor;
+           }); return f === c; }""", arg=CONTROL_COLOURS["protesters"])
+    assert control_colour(frame, "aktobe-regional-akimat") == CONTROL_COLOURS["protesters"]
+    step(page, "Next ▶")
+    frame.wait_for_function(
+        """(c) => { let f = null; map_div.eachLayer(l => { if (l.options && l.options.kzLayer
+           === 'control' && l.options.kzId === 'taraz-regional-akimat') f = l.options.fillColor;
+           }); return f === c; }""", arg=CONTROL_COLOURS["authorities"])
+    assert control_colour(frame, "aktobe-regional-akimat") == CONTROL_COLOURS["protesters"]
+    assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
+    tooltip = frame.evaluate("""() => { let t = null; map_div.eachLayer(l => {
+      if (l.options && l.options.kzLayer === 'control' && l.options.kzId ===
+      'taraz-regional-akimat') t = l.getTooltip() && l.getTooltip().getContent(); });
+      return t; }""")
+    assert "held by the authorities" in tooltip and "somewhere in Taraz" in tooltip
+    legend = frame.locator(".kz-legend").inner_text()
+    assert "Held by protesters" in legend and "Held by the authorities" in legend
+    assert external_requests(page) == []
