@@ -215,3 +215,27 @@ def test_every_source_is_a_seed_file_or_public_page(scenario):
         assert source.file or source.url.startswith(("https://", "http://")), source.id
         if source.file and seeds is not None:
             assert source.file in seeds, source.id
+
+
+# Every regional centre and city with documented unrest, 2-10 January (geodata/README.md,
+# "Coverage: the crisis city by city"): each holds events of its own, with sources.
+CITIES = ("almaty", "nur-sultan", "shymkent", "taraz", "aktobe", "kyzylorda", "oral", "atyrau",
+          "karaganda", "zhezkazgan", "taldykorgan", "semey", "oskemen", "pavlodar", "kostanay",
+          "petropavl", "turkestan", "aktau", "zhanaozen")
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_every_city_of_the_unrest_has_its_documented_days(scenario, city):
+    place = scenario.places[city]
+    assert place.kind == "city"
+    names = {place.name.split(" (")[0].lower(), city}
+    mine = [e for e in scenario.events
+            if e.place_id == city or scenario.places[e.place_id].city.lower() in names]
+    assert mine, city
+    assert all(e.sources for e in mine)
+
+
+def test_every_airport_of_the_country_is_a_place_with_a_precise_position(scenario):
+    airports = [p for p in scenario.places.values() if p.kind == "airport"]
+    assert len(airports) == 20  # "18 of the country's 20 airports", the minister, 11 January
+    assert all(p.geo_precision == 1 and p.coord_source for p in airports)
