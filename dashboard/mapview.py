@@ -21,6 +21,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from .geo import unlocated
 from .scenario import Place, Scenario, Status
 from .timeline import (
     CONTROL_LABELS,
@@ -197,6 +198,9 @@ def _popup(scenario: Scenario, title: str, lines: list[str], source_ids) -> str:
 def _precision_note(place: Place) -> str:
     if place.geo_precision == 1:
         return ""
+    if unlocated(place):
+        return (f"<i>Position not known: somewhere in {esc(place.city or place.name)}; drawn "
+                "on the city's centre</i>")
     words = {2: "approximate: near or part of an area", 3: "approximate: only the city or "
              "region is known"}[place.geo_precision]
     return f"<i>Location {esc(words)} (±{place.radius_m / 1000:.1f} km)</i>"
@@ -209,9 +213,17 @@ def _geometry(place: Place) -> dict:
 
 
 def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0) -> dict:
-    """A GeoJSON feature: precise places are points drawn in pixels, approximate ones areas."""
+    """A GeoJSON feature: precise places are points drawn in pixels, approximate ones areas,
+    and a site known only by its city a dashed ring on the city (never an area that would put
+    the whole city "inside" it)."""
     props = {"id": place.id, "tooltip": tooltip, "popup": popup, "style": style}
-    if place.geometry is None and place.geo_precision > 1:
+    if unlocated(place):
+        props["px"] = max(px, 10)
+        props["style"] = {**style, "dashArray": "4 4",
+                          "fillOpacity": min(style.get("fillOpacity", 0.2), 0.25)}
+        props["tooltip"] = (f"{tooltip} (somewhere in {esc(place.city or place.name)}: "
+                            "position not known)")
+    elif place.geometry is None and place.geo_precision > 1:
         props["r"] = place.radius_m  # metres: an area, never a pin
     else:
         props["px"] = px or 8
@@ -730,32 +742,22 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
 
 
 def _control_features(state: DayState, scenario: Scenario) -> list[dict]:
-    """Sites and cities coloured by who held them this day. A site whose position is not
-    known (only its city) is a dashed ring on the city, never an area covering the city."""
+    """Sites and cities coloured by who held them this day."""
     features = []
     for ps, status in state.with_status("control"):
         place = ps.place
         colour = CONTROL_COLOURS.get(status.status, "#8c8c8c")
-        words = status_label(status)
-        somewhere = place.geo_precision == 3 and place.kind != "city"
-        where = f" (somewhere in {place.city or 'its city'}: position not known)" \
-            if somewhere else ""
         disputes = [f"<i>{esc(dispute_text(d))}</i>"
                     for d in scenario.disputes.get(status.id, ())]
         popup = _popup(scenario, place.name,
                        [_status_line(status), *disputes, esc(place.detail),
                         _precision_note(place)],
                        list(status.sources) + list(place.sources))
-        style = {"color": colour, "weight": 3, "fillColor": colour,
-                 "fillOpacity": 0.25 if place.geo_precision > 1 else 0.9}
-        if somewhere:
-            feature = {"type": "Feature", "geometry": _geometry(place), "properties": {
-                "id": place.id, "px": 11, "style": {**style, "dashArray": "4 4",
-                                                     "fillOpacity": 0.2}}}
-        else:
-            feature = _feature(place, tooltip="", popup="", px=10, style=style)
-        feature["properties"].update(tooltip=f"{esc(place.name)}: {esc(words)}{esc(where)}",
-                                     popup=popup, status=status.status)
+        feature = _feature(place, tooltip=f"{esc(place.name)}: {esc(status_label(status))}",
+                           popup=popup, px=10, style={
+                               "color": colour, "weight": 3, "fillColor": colour,
+                               "fillOpacity": 0.25 if place.geo_precision > 1 else 0.9})
+        feature["properties"]["status"] = status.status
         features.append(feature)
     return features
 

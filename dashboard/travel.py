@@ -1,8 +1,14 @@
 """For a traveller: resolve a place, then the day's active dangers near it, the airports, the
 curfew and state of emergency there, and the sources' advice. Pure: no Streamlit, no folium.
 
-Distances are geodesic (WGS84). A danger whose location is approximate is an area (a circle of
-its uncertainty radius); the distance to it is to the edge of that area, 0 when inside.
+Distances are geodesic (WGS84), to the edge of a danger's real extent (`geo.measure`): a street's
+line, a square's polygon, an approximate place's circle, the checkpoints' ring. A danger known
+only by its city ("somewhere in Taraz") has no distance: it says the city, never "0 km".
+
+The verdict says which of five bases applies, from the most specific: inside a located danger
+(`inside`), within the radius of one (`near`), in a city where dangers without a known position
+were reported that day (`city`), in a region under a state of emergency or curfew (`rules`), or
+no report in this data (`none`).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from datetime import date
 
 from . import coverage
 from .gazetteer import Gazetteer, parse_coordinates
-from .geo import compass, distance_bearing, region_at
+from .geo import compass, distance_bearing, measure, region_at, unlocated
 from .scenario import Scenario
 from .timeline import (
     CONTROL_DANGER,
@@ -23,6 +29,7 @@ from .timeline import (
 )
 
 DEFAULT_RADIUS_KM = 25.0
+AT_KM = 0.05  # at a precise site: within 50 m of its point
 NEAR_KM = 1.0  # "within 1 km": danger
 CAUTION_KM = 5.0
 LOCAL_SEARCH_LIMIT = 5
@@ -129,10 +136,18 @@ class Danger:
     radius_m: float
     reason: str
     sources: tuple[str, ...]
+    city: str = ""  # for a danger known only by its city: that city ("somewhere in CITY")
+    in_city: bool = False  # the point lies within that city's drawn extent
+
+    @property
+    def located(self) -> bool:
+        return not self.city
 
     @property
     def inside(self) -> bool:
-        return self.distance_km == 0.0
+        """Inside its area, or at a precise site (within AT_KM of its point)."""
+        return self.located and (self.distance_km == 0.0
+                                 or (not self.approximate and self.distance_km <= AT_KM))
 
 
 @dataclass(frozen=True)
@@ -166,7 +181,8 @@ class TravelReport:
     radius_km: float
     region: str  # region name, "" when outside the country's regions
     verdict: str
-    # danger, caution, or no_reports: never "clear", since no data says a place is safe.
+    # danger, caution, restricted or no_reports: never "clear", since no data says a place is
+    # safe.
     level: str
     reasons: tuple[str, ...]
     dangers: tuple[Danger, ...]  # within the radius, nearest first
@@ -180,6 +196,9 @@ class TravelReport:
     context: tuple[str, ...] = field(default=())
     coverage: str = ""
     control: tuple[Danger, ...] = field(default=())  # sites with a control status, nearest
+    basis: str = "none"  # inside, near, city, rules, none: which verdict applies (module doc)
+    # Dangers known only by their city, for the cities the point lies in or near.
+    unlocated: tuple[Danger, ...] = field(default=())
 
 
 def _danger_kind(status) -> str:
@@ -195,28 +214,31 @@ def _danger_kind(status) -> str:
     return "checkpoint"
 
 
-def _measure(place, lat: float, lon: float, ring: bool = False) -> tuple[float, float, float]:
-    centre_km, bearing = distance_bearing(lat, lon, place.lat, place.lon)
-    radius_km = (place.radius_m or 0.0) / 1000.0
-    if ring:  # checkpoints around a city: the danger is the ring, not the disc
-        edge = abs(centre_km - radius_km)
-    else:
-        edge = max(0.0, centre_km - radius_km)
-    return round(edge, 3), round(centre_km, 3), bearing
+def _somewhere(place) -> str:
+    """The city of a danger known only by its city, else "": a site drawn on its city's
+    point (`geo.unlocated`), or a whole city where something was reported without a place."""
+    if unlocated(place):
+        return place.city or place.name
+    if place.kind == "city" and place.geo_precision == 3 and place.geometry is None:
+        return place.name
+    return ""
 
 
 def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[Danger]:
-    """Every active danger of the day, nearest first (ties: name)."""
+    """Every active danger of the day: located ones nearest first (ties: name), then those
+    known only by their city, nearest city first."""
     found: dict[tuple[str, str], Danger] = {}
 
     def add(place, kind: str, reason: str, sources, ring: bool = False) -> None:
-        edge, centre, bearing = _measure(place, lat, lon, ring)
-        danger = Danger(place.id, place.name, kind, edge, centre, bearing, compass(bearing),
-                        place.lat, place.lon, place.approximate, place.radius_m or 0.0,
-                        reason, tuple(sources))
         key = (place.id, kind)
-        if key not in found:
-            found[key] = danger
+        if key in found:
+            return
+        m = measure(place, lat, lon, ring=ring)
+        city = _somewhere(place)
+        found[key] = Danger(place.id, place.name, kind, m.edge_km, m.centre_km, m.bearing,
+                            compass(m.bearing), m.lat, m.lon, place.approximate,
+                            place.radius_m or 0.0, reason, tuple(sources), city,
+                            bool(city) and m.edge_km == 0.0)
 
     for ps in state.places:
         for status in ps.statuses:
@@ -228,13 +250,15 @@ def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) 
             if active:
                 kind = _danger_kind(status)
                 add(ps.place, kind, f"{kind}: {status.detail}".strip(": "),
-                    status.sources, ring=status.kind == "checkpoint")
+                    status.sources, ring=ps.place.kind == "checkpoint")
     for event in state.events:
         place = scenario.places.get(event.place_id)
         if event.category in UNREST_CATEGORIES and place is not None and place.kind != "country":
             kind = event.category.replace("_", " ")
-            add(place, kind, f"{kind} reported this day: {event.summary}", event.sources)
-    return sorted(found.values(), key=lambda d: (d.distance_km, d.centre_km, d.name))
+            add(place, kind, f"{kind} reported this day: {event.summary}", event.sources,
+                ring=place.kind == "checkpoint")
+    return sorted(found.values(), key=lambda d: (not d.located, d.distance_km, d.centre_km,
+                                                 d.name))
 
 
 def _within_place(scenario: Scenario, area: str, lat: float, lon: float) -> bool:
@@ -279,26 +303,52 @@ def _airports(state: DayState, scenario: Scenario, lat: float, lon: float) -> li
     return sorted(out, key=lambda a: a.distance_km)
 
 
-def _verdict(dangers: list[Danger], radius_km: float) -> tuple[str, str, list[str]]:
-    if not dangers or dangers[0].distance_km > radius_km:
-        return (f"No report of active danger within {radius_km:g} km in this data for this "
-                "day. That is an absence of reports, not a sign of safety.", "no_reports", [])
-    nearest = dangers[0]
+def _verdict(dangers: list[Danger], radius_km: float,
+             rules: list[RuleInfo]) -> tuple[str, str, str, list[str]]:
+    """(verdict, level, basis, reasons), from the most specific basis that applies."""
+    located = [d for d in dangers if d.located and d.distance_km <= radius_km]
+    here = [d for d in dangers if not d.located and d.in_city]
     reasons = [f"{d.name}: {d.kind}, {_km_words(d)}"
                + (" (location approximate)" if d.approximate else "")
-               for d in dangers if d.distance_km <= max(CAUTION_KM, nearest.distance_km)][:6]
-    if nearest.inside:
-        if nearest.approximate:
-            return (f"Inside the area of an active {nearest.kind}: {nearest.name} (its "
-                    "location is approximate).", "danger", reasons)
-        return f"At an active {nearest.kind}: {nearest.name}.", "danger", reasons
-    if nearest.distance_km <= NEAR_KM:
-        return (f"Within 1 km of an active {nearest.kind}: {nearest.name}.", "danger", reasons)
-    if nearest.distance_km <= CAUTION_KM:
-        return (f"Within 5 km of an active {nearest.kind}: {nearest.name} "
-                f"({nearest.distance_km:.1f} km {nearest.direction}).", "caution", reasons)
-    return (f"Nearest active danger {nearest.distance_km:.1f} km {nearest.direction}: "
-            f"{nearest.name} ({nearest.kind}).", "caution", reasons)
+               for d in located if d.distance_km <= max(CAUTION_KM, located[0].distance_km)
+               ][:6] if located else []
+    reasons += [f"{d.name}: {d.kind}, somewhere in {d.city} (position not known)"
+                for d in here][:6]
+    if located:
+        nearest = located[0]
+        if nearest.inside:
+            if nearest.approximate:
+                return (f"Inside the area of an active {nearest.kind}: {nearest.name} (its "
+                        "location is approximate).", "danger", "inside", reasons)
+            return f"At an active {nearest.kind}: {nearest.name}.", "danger", "inside", reasons
+        if nearest.distance_km <= NEAR_KM:
+            return (f"Within 1 km of an active {nearest.kind}: {nearest.name} "
+                    f"({nearest.distance_km:.1f} km {nearest.direction}).", "danger", "near",
+                    reasons)
+        if nearest.distance_km <= CAUTION_KM:
+            return (f"Within 5 km of an active {nearest.kind}: {nearest.name} "
+                    f"({nearest.distance_km:.1f} km {nearest.direction}).", "caution", "near",
+                    reasons)
+        return (f"Nearest active danger {nearest.distance_km:.1f} km {nearest.direction}: "
+                f"{nearest.name} ({nearest.kind}).", "caution", "near", reasons)
+    if here:
+        cities = ", ".join(dict.fromkeys(d.city for d in here))
+        kinds = ", ".join(dict.fromkeys(d.kind for d in here))
+        return (f"In {cities}, where {kinds} were reported this day without a known position: "
+                f"no distance can be given.", "caution", "city", reasons)
+    # The most specific of each (a city's or region's own before the nationwide one).
+    soe = next((r for r in rules if r.kind == "state_of_emergency"), None)
+    curfew = next((r for r in rules if r.kind == "curfew"), None)
+    if soe or curfew:
+        words = " and ".join(
+            ["a state of emergency"] * bool(soe)
+            + ([f"a curfew ({curfew.hours} local time)" if curfew.hours else "a curfew"]
+               if curfew else []))
+        return (f"No report of active danger within {radius_km:g} km in this data for this "
+                f"day, in an area under {words}. That is an absence of reports, not a sign of "
+                "safety.", "restricted", "rules", [])
+    return (f"No report of active danger within {radius_km:g} km in this data for this "
+            "day. That is an absence of reports, not a sign of safety.", "no_reports", "none", [])
 
 
 def _km_words(danger: Danger) -> str:
@@ -310,9 +360,9 @@ def _km_words(danger: Danger) -> str:
 def report(place: Resolved, state: DayState, scenario: Scenario,
            radius_km: float = DEFAULT_RADIUS_KM) -> TravelReport:
     dangers = active_dangers(state, scenario, place.lat, place.lon)
-    verdict, level, reasons = _verdict(dangers, radius_km)
     region = region_at(scenario, place.lat, place.lon)
     rules = _rules(state, scenario, region["id"] if region else None, place.lat, place.lon)
+    verdict, level, basis, reasons = _verdict(dangers, radius_km, rules)
     applies = {scenario.meta.country} | ({region["id"]} if region else set())
     if place.place_id:
         applies.add(place.place_id)
@@ -323,7 +373,7 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
         place=place, day=state.day, radius_km=radius_km,
         region=region["name"] if region else "",
         verdict=verdict, level=level, reasons=tuple(reasons),
-        dangers=tuple(d for d in dangers if d.distance_km <= radius_km),
+        dangers=tuple(d for d in dangers if d.located and d.distance_km <= radius_km),
         airports=tuple(_airports(state, scenario, place.lat, place.lon)),
         curfews=tuple(r for r in rules if r.kind == "curfew"),
         emergency=tuple(r for r in rules if r.kind == "state_of_emergency"),
@@ -332,6 +382,9 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
         context=tuple(_context(state, rules)),
         coverage=coverage.coverage_words(scenario, region_id, region_name, state.day),
         control=tuple(_control(state, scenario, place.lat, place.lon, radius_km)),
+        basis=basis,
+        unlocated=tuple(d for d in dangers if not d.located
+                        and (d.in_city or d.centre_km <= radius_km)),
     )
 
 
@@ -357,13 +410,15 @@ def _control(state: DayState, scenario: Scenario, lat: float, lon: float,
     """Sites and cities within the radius with a control status this day, nearest first."""
     found = []
     for ps, status in state.with_status("control"):
-        edge, centre, bearing = _measure(ps.place, lat, lon)
-        if edge <= radius_km:
+        m = measure(ps.place, lat, lon)
+        city = _somewhere(ps.place)
+        if m.edge_km <= radius_km or (city and m.centre_km <= radius_km):
             found.append(Danger(ps.place.id, ps.place.name, CONTROL_LABELS[status.status],
-                                edge, centre, bearing, compass(bearing), ps.place.lat,
-                                ps.place.lon, ps.place.approximate, ps.place.radius_m or 0.0,
-                                status.detail, tuple(status.sources)))
-    return sorted(found, key=lambda d: (d.distance_km, d.name))
+                                m.edge_km, m.centre_km, m.bearing, compass(m.bearing), m.lat,
+                                m.lon, ps.place.approximate, ps.place.radius_m or 0.0,
+                                status.detail, tuple(status.sources), city,
+                                bool(city) and m.edge_km == 0.0))
+    return sorted(found, key=lambda d: (not d.located, d.distance_km, d.centre_km, d.name))
 
 
 def report_json(rep: TravelReport) -> dict:
@@ -376,6 +431,7 @@ def report_json(rep: TravelReport) -> dict:
         "radius_km": rep.radius_km,
         "verdict": rep.verdict,
         "level": rep.level,
+        "basis": rep.basis,
         "reasons": list(rep.reasons),
         "context": list(rep.context),
         "coverage": rep.coverage,
@@ -385,6 +441,11 @@ def report_json(rep: TravelReport) -> dict:
                      "bearing": round(d.bearing, 1), "direction": d.direction,
                      "approximate": d.approximate, "sources": list(d.sources)}
                     for d in rep.dangers],
+        "somewhere_in_city": [{"id": d.id, "name": d.name, "kind": d.kind, "city": d.city,
+                               "in_city": d.in_city,
+                               "city_centre_km": round(d.centre_km, 2),
+                               "sources": list(d.sources)}
+                              for d in rep.unlocated],
         "airports": [{"id": a.id, "name": a.name, "status": a.status,
                       "distance_km": round(a.distance_km, 2), "direction": a.direction,
                       "flights": list(a.flights), "sources": list(a.sources)}
@@ -393,8 +454,10 @@ def report_json(rep: TravelReport) -> dict:
         "state_of_emergency": [_rule_json(r) for r in rep.emergency],
         "advice": [{"text": text, "sources": list(src)} for text, src in rep.advice],
         "control": [{"id": d.id, "name": d.name, "held": d.kind,
-                     "distance_km": round(d.distance_km, 2), "direction": d.direction,
-                     "approximate": d.approximate, "sources": list(d.sources)}
+                     "distance_km": round(d.distance_km, 2) if d.located else None,
+                     "direction": d.direction if d.located else None,
+                     "city": d.city or None, "approximate": d.approximate,
+                     "sources": list(d.sources)}
                     for d in rep.control],
     }
 

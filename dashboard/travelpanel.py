@@ -10,7 +10,15 @@ from .timeline import publishers
 from .travel import Resolution, TravelReport
 
 # No level is green: the data can report danger, never establish safety.
-LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "no_reports": "kz-noreports"}
+LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "restricted": "kz-noreports",
+               "no_reports": "kz-noreports"}
+BASIS_WORDS = {
+    "inside": "inside a located danger",
+    "near": "a located danger within the radius",
+    "city": "dangers in this city without a known position",
+    "rules": "a state of emergency or curfew here, no report of danger nearby",
+    "none": "no report in this data",
+}
 AIRPORT_WORDS = {"open": "open", "limited": "limited flights", "closed": "closed",
                  "seized": "seized", "no report": "no report for this day"}
 
@@ -36,11 +44,12 @@ def verdict_html(rep: TravelReport) -> str:
     curfew = "; ".join(f"{esc(c.hours)} ({esc(c.where)})" for c in rep.curfews if c.hours)
     return (
         f"<div class='kz-verdict {LEVEL_CLASS[rep.level]}' data-testid='kz-verdict' "
-        f"data-level='{rep.level}'>"
+        f"data-level='{rep.level}' data-basis='{rep.basis}'>"
         f"<div class='kz-verdict-place'>{where} <span class='kz-muted'>"
         f"({esc(place.lat)}, {esc(place.lon)}; found by {esc(place.matched_by)}"
         f"{': ' + esc(place.detail) if place.detail else ''})</span></div>"
         f"<div class='kz-verdict-text'>{esc(rep.verdict)}</div>"
+        f"<div class='kz-verdict-basis'>Why: {esc(BASIS_WORDS[rep.basis])}</div>"
         + (f"<div class='kz-verdict-curfew'>Curfew: {curfew} local time</div>" if curfew else "")
         + "".join(f"<div class='kz-verdict-context'>{esc(line)}</div>" for line in rep.context
                   if not line.startswith("Curfew"))
@@ -63,11 +72,22 @@ def details_html(rep: TravelReport, scenario: Scenario) -> str:
                 if len(rep.dangers) > 12 else "")
         out.append(f"<div class='kz-th'>Active dangers within {rep.radius_km:g} km</div>"
                    f"<ul class='kz-travel-list'>{rows}</ul>{more}")
+    if rep.unlocated:
+        rows = "".join(
+            f"<li data-unlocated='{esc(d.id)}'><b>{esc(d.name)}</b>: {esc(d.kind)}, "
+            f"somewhere in {esc(d.city)}"
+            + (" (you are in this city)" if d.in_city else
+               f" ({d.centre_km:.0f} km to the city's centre)")
+            + f" <span class='kz-muted'>— {_sources(scenario, d.sources)}</span></li>"
+            for d in rep.unlocated[:12])
+        out.append("<div class='kz-th'>Reported without a known position</div>"
+                   f"<ul class='kz-travel-list'>{rows}</ul>")
     if rep.control:
         rows = "".join(
             f"<li data-control='{esc(d.id)}'><b>{esc(d.name)}</b>: {esc(d.kind)}, "
-            + ("here" if d.inside and not d.approximate else f"{d.distance_km:.1f} km "
-               f"{esc(d.direction)}")
+            + (f"somewhere in {esc(d.city)}" if not d.located
+               else "here" if d.inside and not d.approximate
+               else f"{d.distance_km:.1f} km {esc(d.direction)}")
             + (" <span class='kz-muted'>(location approximate)</span>" if d.approximate else "")
             + f" <span class='kz-muted'>— {_sources(scenario, d.sources)}</span></li>"
             for d in rep.control[:12])
@@ -109,6 +129,7 @@ TRAVEL_CSS = """
 .kz-verdict-place{font-size:.85rem;font-weight:600;overflow-wrap:anywhere}
 .kz-verdict-text{font-size:1.05rem;font-weight:700;margin-top:2px}
 .kz-verdict-curfew,.kz-verdict-context{font-size:.85rem;margin-top:2px}
+.kz-verdict-basis{font-size:.78rem;color:#444;margin-top:1px}
 .kz-verdict-coverage{font-size:.8rem;margin-top:3px;color:#444;font-style:italic}
 .kz-noreports{background:#eef1f5;border-color:#b8c2cf}
 .kz-travel-error{color:#b2182b;font-weight:600;font-size:.9rem}

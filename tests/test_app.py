@@ -345,7 +345,8 @@ def test_the_control_layer_and_its_legend_are_on_the_map():
 def test_the_verdict_says_no_reports_never_clear():
     at = search(run_app({"day": "2022-01-07"}), "48.5, 61.0")
     html = page_html(at)
-    assert "data-level='no_reports'" in html and "data-level='clear'" not in html
+    assert "data-level='restricted'" in html and "data-level='clear'" not in html
+    assert "data-basis='rules'" in html
     assert "No report of active danger within 25 km in this data" in html
     assert "State of emergency in force" in html
     assert "data-testid='kz-coverage-note'" in html

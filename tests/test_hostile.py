@@ -156,6 +156,10 @@ def cascade(clean, lost: set[tuple[str, str]]):
             if (table, rid) not in lost:
                 lost.add((table, rid))
                 queue.append((table, rid))
+    # A lost place's real-extent geometry in places.geojson is reported as naming no place.
+    shapes = row_numbers("places.geojson")
+    problems |= {("places.geojson", shapes[rid], "properties.id")
+                 for table, rid in lost if table == "places" and rid in shapes}
     return lost, problems
 
 

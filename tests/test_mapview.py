@@ -80,9 +80,17 @@ def test_airport_colour_follows_the_day(scenario, day, airport, status):
 
 def test_approximate_places_are_areas_not_pins(scenario):
     zones = by_id(layer_features(as_of(scenario, D(8)), scenario, "zones"))
-    assert zones["republic-square-almaty"]["properties"]["r"] == 300
-    assert "px" not in zones["kenesary-khan-monument"]["properties"]
+    assert zones["astana-square-almaty"]["properties"]["r"] == 250
+    # A square with a polygon of its extent is drawn as the polygon, not a circle.
+    assert zones["republic-square-almaty"]["geometry"]["type"] == "Polygon"
+    assert "r" not in zones["republic-square-almaty"]["properties"]
     assert zones["almaty-akimat"]["properties"]["px"]  # geo_precision 1: a point
+    # Known only by its city: a dashed ring on the city, never the city's whole area.
+    monument = zones["kenesary-khan-monument"]["properties"]
+    assert "r" not in monument and monument["px"] >= 10
+    assert monument["style"]["dashArray"]
+    assert "somewhere in Nur-Sultan: position not known" in monument["tooltip"]
+    assert "Position not known: somewhere in Nur-Sultan" in monument["popup"]
 
 
 def test_avoid_zones_appear_on_7_january(scenario):
