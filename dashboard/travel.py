@@ -334,8 +334,8 @@ def _verdict(dangers: list[Danger], radius_km: float,
     if here:
         cities = ", ".join(dict.fromkeys(d.city for d in here))
         kinds = ", ".join(dict.fromkeys(d.kind for d in here))
-        return (f"In {cities}, where {kinds} were reported this day without a known position: "
-                f"no distance can be given.", "caution", "city", reasons)
+        return (f"In {cities}, where dangers were reported this day without a known position "
+                f"({kinds}): no distance can be given.", "caution", "city", reasons)
     # The most specific of each (a city's or region's own before the nationwide one).
     soe = next((r for r in rules if r.kind == "state_of_emergency"), None)
     curfew = next((r for r in rules if r.kind == "curfew"), None)

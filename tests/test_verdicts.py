@@ -149,7 +149,8 @@ POINTS = [
     ("43.2383, 76.9453", 7, "inside", "danger", "republic-square-almaty", "almaty"),
     ("43.2364, 76.9456", 5, "inside", "danger", "almaty-akimat", "almaty"),
     ("43.3553, 77.0447", 5, "inside", "danger", "airport-ala", "almaty"),
-    ("43.2600, 76.9500", 7, "inside", "danger", "zheltoksan-street-almaty", "almaty"),
+    ("43.2600, 76.9500", 7, "near", "danger", "nazarbayev-avenue-almaty",
+     "zheltoksan-street-almaty"),  # 0.3 km east of the avenue's line
     ("43.1900, 76.8500", 7, "near", "caution", None, "almaty"),
     ("43.3000, 76.9000", 9, "near", "caution", "almaty-checkpoints", None),
     ("43.4500, 76.9000", 9, "near", "danger", "almaty-checkpoints", None),  # 0.8 km
@@ -229,3 +230,17 @@ def test_no_distance_means_anything_for_a_site_known_only_by_its_city(scenario, 
                for d in rep.dangers)
     assert "timiryazev-street-almaty" in [d.id for d in rep.unlocated]
     assert not math.isclose(rep.dangers[0].distance_km, 0.0) if rep.dangers else True
+
+
+def test_the_offline_export_draws_the_lines_and_polygons(scenario):
+    from dashboard.export import day_geojson, day_html
+
+    state = as_of(scenario, D(8))
+    page = day_html(state, scenario)
+    assert '"LineString"' in page and '"Polygon"' in page
+    shapes = {f["properties"]["id"]: f["geometry"]["type"]
+              for f in day_geojson(state, scenario)["features"]
+              if f["properties"]["type"] == "place"}
+    assert shapes["abay-avenue-almaty"] == "LineString"
+    assert shapes["nazarbayev-avenue-almaty"] == "LineString"
+    assert shapes["republic-square-almaty"] == "Polygon"
