@@ -14,12 +14,12 @@ from .export import web_url
 from .scenario import Scenario
 from .timeline import (
     METRIC_LABELS,
-    RESTRICTION_LABELS,
     DayState,
     area_names,
     dispute_text,
     format_figure,
 )
+from .vocab import RESTRICTION_LABELS
 
 # Characters that open emphasis, code, links, images, raw HTML, entities or table cells. Data
 # text never starts a line (newlines are folded), so block markers (# - + 1.) stay as they are.

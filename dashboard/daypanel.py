@@ -9,7 +9,6 @@ from .scenario import Scenario
 from .timeline import (
     CONTROL_LABELS,
     METRIC_LABELS,
-    RESTRICTION_LABELS,
     DayState,
     area_names,
     dispute_text,
@@ -17,6 +16,7 @@ from .timeline import (
     publishers,
     status_label,
 )
+from .vocab import RESTRICTION_LABELS
 
 # Figures shown in the panel, in this order.
 PANEL_METRICS = ("deaths", "security_deaths", "police_killed", "injured", "hospitalized",
@@ -69,10 +69,17 @@ def badges(state: DayState, scenario: Scenario) -> list[Badge]:
     alert = state.restriction("terror_alert")
     if alert:
         result.append(Badge("alert", "Terror alert", alert[0].status, "bad", alert[0].detail))
-    for kind in ("counter_terrorist_operation", "mourning"):
-        for r in state.restriction(kind):
-            result.append(Badge(kind, RESTRICTION_LABELS[kind], r.status, "warn",
-                                f"{area_names(scenario, r.area)}: {r.detail}"))
+    # Every other kind in force (vocab.py): one badge a kind, its statuses and areas.
+    shown = {"internet", "banks", "state_of_emergency", "curfew", "terror_alert"}
+    others: dict[str, list] = {}
+    for r in state.restrictions:
+        if r.kind not in shown:
+            others.setdefault(r.kind, []).append(r)
+    for kind, rows in others.items():
+        result.append(Badge(kind, RESTRICTION_LABELS.get(kind, kind.replace("_", " ")),
+                            "; ".join(dict.fromkeys(r.status for r in rows)), "warn",
+                            " · ".join(f"{area_names(scenario, r.area)}: {r.detail}"
+                                       for r in rows)))
     return result
 
 

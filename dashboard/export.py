@@ -43,13 +43,11 @@ from .snapshot import disputes as disputes_list
 from .snapshot import snapshot
 from .timeline import (
     METRIC_LABELS,
-    RESTRICTION_LABELS,
     DayState,
     area_names,
     format_figure,
 )
-
-FORMATS = ("html", "geojson", "csv")
+from .vocab import RESTRICTION_LABELS
 
 # Places listed every day even without a status: the map draws them every day.
 ALWAYS_LISTED = frozenset({"airport", "strategic_site"})

@@ -12,12 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from .brief import day_brief
-from .export import FORMATS, day_csv, day_geojson_text, day_html
+from .formats import BY_EXTENSION, FORMAT
 from .scenario import DataFolderMissing, Scenario, open_scenario
 from .timeline import DayOutOfRange, as_of, parse_day
-
-EXTENSIONS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
-              ".csv": "csv"}
 
 
 def _load_day(data: str | None, text: str) -> tuple[Scenario, date] | None:
@@ -51,27 +48,21 @@ def _write(out: str, text: str) -> int:
 
 def export_format(out: str, chosen: str | None) -> str | None:
     """The --format given, else the one the --out extension names, else None."""
-    return chosen or EXTENSIONS.get(Path(out).suffix.lower())
+    return chosen or BY_EXTENSION.get(Path(out).suffix.lower())
 
 
 def run_export(args: argparse.Namespace) -> int:
     fmt = export_format(args.out, args.format)
     if fmt is None:
-        print(f"error: cannot tell the format from {args.out!r}: name a .html, .geojson or "
-              ".csv file, or give --format html|geojson|csv", file=sys.stderr)
+        names = ", ".join(f.extensions[0] for f in FORMAT.values())
+        print(f"error: cannot tell the format from {args.out!r}: name a {names} file, or give "
+              f"--format {'|'.join(FORMAT)}", file=sys.stderr)
         return 2
     loaded = _load_day(args.data, args.day)
     if loaded is None:
         return 2
     scenario, day = loaded
-    state = as_of(scenario, day)
-    if fmt == "html":
-        text = day_html(state, scenario)
-    elif fmt == "geojson":
-        text = day_geojson_text(state, scenario)
-    else:
-        text = day_csv(state, scenario)
-    return _write(args.out, text)
+    return _write(args.out, FORMAT[fmt].build(as_of(scenario, day), scenario))
 
 
 def run_brief(args: argparse.Namespace) -> int:
@@ -116,7 +107,7 @@ def register(subparsers) -> None:
     p.add_argument("day", help="YYYY-MM-DD")
     p.add_argument("--out", required=True,
                    help="file to write (.html, .geojson or .csv); '-' for stdout")
-    p.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
+    p.add_argument("--format", choices=list(FORMAT), help="default: from the --out extension")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
     p.set_defaults(func=run_export)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,71 +25,36 @@ from jinja2 import Template
 from .geo import unlocated
 from .scenario import Place, Scenario, Status
 from .timeline import (
-    CONTROL_LABELS,
-    RESTRICTION_LABELS,
-    UNREST_CATEGORIES,
     DayState,
     dispute_text,
     status_label,
+)
+from .vocab import (
+    CATEGORIES,
+    NO_REPORT_COLOUR,
+    RESTRICTION_KIND,
+    RESTRICTION_KINDS_ALL,
+    RESTRICTION_LABELS,
+    SOE_COLOUR,
+    STATUS_KIND,
+    STATUS_KINDS,
+    UNREST_CATEGORIES,
 )
 
 # Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
 ASSET_ROOT = "../../app/static/vendor"
 
-AIRPORT_COLOURS = {
-    "open": "#1a9850",
-    "limited": "#f39c12",
-    "closed": "#d73027",
-    "seized": "#542788",
-    None: "#8c8c8c",
-}
-EVENT_COLOURS = {
-    "protest": "#e67e22",
-    "clash": "#c0392b",
-    "arson": "#8e0000",
-    "seizure": "#542788",
-    "recapture": "#2c7fb8",
-    "looting": "#a04000",
-    "explosion": "#000000",
-    "security_operation": "#34495e",
-    "arrest": "#5d6d7e",
-    "deployment": "#6a3d9a",
-    "communications": "#7f8c8d",
-    "economy": "#7f8c8d",
-    "transport": "#2c7fb8",
-    "advisory": "#7f8c8d",
-    "political": "#7f8c8d",
-}
-AVOID_COLOUR = "#d7301f"
-CHECKPOINT_COLOUR = "#253494"
-GUARD_COLOUR = "#6a3d9a"
-SOE_COLOUR = "#fdae61"
-# Who held a site or city (a `control` status); blue, orange and dark red stay apart for the
-# common colour-vision deficiencies, and every tooltip says it in words.
-CONTROL_COLOURS = {
-    "protesters": "#b2182b",
-    "contested": "#e08214",
-    "authorities": "#2166ac",
-}
+# Colours, from the vocabulary (vocab.py): one entry per status value and event category.
+AIRPORT_COLOURS = {**{v.key: v.colour for v in STATUS_KIND["airport"].values},
+                   None: NO_REPORT_COLOUR}
+CONTROL_COLOURS = {v.key: v.colour for v in STATUS_KIND["control"].values}
+EVENT_COLOURS = {c.key: c.colour for c in CATEGORIES}
+AVOID_COLOUR = STATUS_KIND["avoid"].values[0].colour
+CHECKPOINT_COLOUR = STATUS_KIND["checkpoint"].values[0].colour
+GUARD_COLOUR = STATUS_KIND["guard"].values[0].colour
 
 
-@dataclass(frozen=True)
-class LayerSpec:
-    key: str
-    label: str
-
-
-LAYERS: tuple[LayerSpec, ...] = (
-    LayerSpec("emergency", "State of emergency & curfew"),
-    LayerSpec("zones", "Avoid-zones"),
-    LayerSpec("unrest", "Protests & clashes of the day"),
-    LayerSpec("control", "Who held sites & cities"),
-    LayerSpec("airports", "Airports"),
-    LayerSpec("checkpoints", "Checkpoints"),
-    LayerSpec("guarded", "Guarded sites & CSTO"),
-)
-LAYER_KEYS = tuple(layer.key for layer in LAYERS)
 
 
 def esc(text: object) -> str:
@@ -513,32 +479,40 @@ MAP_CSS = """
 
 
 def legend_html() -> str:
+    """The legend, from the vocabulary: each status kind's values under its heading (airports
+    with "No report"), the day's event categories, the restrictions drawn on the map."""
     def dot(colour: str, label: str, cls: str = "") -> str:
         return (f"<div><i class='{cls}' style='background:{colour};border-color:{colour}'></i>"
                 f"{esc(label)}</div>")
 
-    rows = [
-        "<h4>Airports</h4>",
-        dot(AIRPORT_COLOURS["open"], "Open"),
-        dot(AIRPORT_COLOURS["limited"], "Limited flights"),
-        dot(AIRPORT_COLOURS["closed"], "Closed"),
-        dot(AIRPORT_COLOURS["seized"], "Seized"),
-        dot(AIRPORT_COLOURS[None], "No report"),
-        "<h4>The day</h4>",
-        dot(EVENT_COLOURS["protest"], "Protest"),
-        dot(EVENT_COLOURS["clash"], "Clash / security operation"),
-        dot(EVENT_COLOURS["arson"], "Arson / explosion"),
-        "<h4>Who held it</h4>",
-        *(dot(colour, CONTROL_LABELS[key].capitalize(), "sq")
-          for key, colour in CONTROL_COLOURS.items()),
-        "<h4>Zones</h4>",
-        dot(AVOID_COLOUR, "Avoid-zone", "sq"),
-        dot(SOE_COLOUR, "State of emergency", "sq"),
-        dot(CHECKPOINT_COLOUR, "Checkpoints", "ring"),
-        dot(GUARD_COLOUR, "Guarded site", "ring"),
-        "<div class='note'>Areas mark approximate places; a dashed ring, a site somewhere in "
-        "its city</div>",
-    ]
+    marks = {"dot": "", "sq": "sq", "ring": "ring"}
+    rows: list[str] = []
+    heading = None
+
+    def head(text: str) -> None:
+        nonlocal heading
+        if text != heading:
+            rows.append(f"<h4>{esc(text)}</h4>")
+            heading = text
+
+    for kind in STATUS_KINDS:
+        if kind.key == "avoid":  # the day's events come before the zones
+            head("The day")
+            seen: dict[str, str] = {}
+            for category in CATEGORIES:
+                if category.legend and category.legend not in seen:
+                    seen[category.legend] = category.colour
+            rows.extend(dot(colour, label) for label, colour in seen.items())
+        head(kind.heading)
+        labels = dict.fromkeys(v.label for v in kind.values)  # one row per distinct label
+        for label in labels:
+            colour = next(v.colour for v in kind.values if v.label == label)
+            rows.append(dot(colour, label[:1].upper() + label[1:], marks[kind.mark]))
+        if kind.key == "airport":
+            rows.append(dot(NO_REPORT_COLOUR, "No report"))
+    rows.extend(dot(SOE_COLOUR, r.legend, "sq") for r in RESTRICTION_KINDS_ALL if r.legend)
+    rows.append("<div class='note'>Areas mark approximate places; a dashed ring, a site "
+                "somewhere in its city</div>")
     return "".join(rows)
 
 
@@ -652,7 +626,10 @@ def _status_line(status: Status) -> str:
 
 
 def _emergency_features(state: DayState, scenario: Scenario) -> list[dict]:
-    rows = [r for r in state.restrictions if r.kind in ("state_of_emergency", "curfew")]
+    """The restrictions the vocabulary draws on the map (`on_map`: the state of emergency and
+    the curfew), over the regions, and the cities, they apply to."""
+    rows = [r for r in state.restrictions
+            if r.kind in RESTRICTION_KIND and RESTRICTION_KIND[r.kind].on_map]
     if not rows:
         return []
     features = []
@@ -662,14 +639,12 @@ def _emergency_features(state: DayState, scenario: Scenario) -> list[dict]:
         if not applying:
             continue
         soe = [r for r in applying if r.kind == "state_of_emergency"]
-        curfew = [r for r in applying if r.kind == "curfew" and r.hours]
         name = region["properties"]["name"]
-        bits = []
-        if soe:
-            bits.append("State of emergency")
-        if curfew:
-            bits.append(f"curfew {curfew[0].hours} local time")
-        tooltip = f"{esc(name)}: {esc(', '.join(bits))}"
+        bits = list(dict.fromkeys(
+            f"{RESTRICTION_LABELS[r.kind].lower()} {r.hours} local time" if r.hours
+            else RESTRICTION_LABELS[r.kind] for r in applying))
+        bits = [bits[0][:1].upper() + bits[0][1:], *bits[1:]]
+        tooltip = f"{esc(name)}: {esc(', '.join(bits[:2]))}"
         lines = [f"{esc(RESTRICTION_LABELS[r.kind])}: {esc(r.detail)}" for r in applying]
         popup = _popup(scenario, name, lines, [s for r in applying for s in r.sources])
         features.append({"type": "Feature", "geometry": region["geometry"], "properties": {
@@ -827,23 +802,32 @@ def _guarded_features(state: DayState, scenario: Scenario) -> list[dict]:
     return features
 
 
-BUILDERS = {
-    "emergency": _emergency_features,
-    "zones": _zone_features,
-    "unrest": _unrest_features,
-    "control": _control_features,
-    "airports": _airport_features,
-    "checkpoints": _checkpoint_features,
-    "guarded": _guarded_features,
-}
+@dataclass(frozen=True)
+class Layer:
+    """A map layer, one entry each: read by the map (drawing order: areas first, points on
+    top), the sidebar's toggles, the link's `layers`, the exports and the page's day keeper."""
+
+    key: str
+    label: str
+    build: Callable[[DayState, Scenario], list[dict]]
+    by_region: bool = False  # features are whole regions, whose outlines the basemap holds
+
+
+LAYERS: tuple[Layer, ...] = (
+    Layer("emergency", "State of emergency & curfew", _emergency_features, by_region=True),
+    Layer("zones", "Avoid-zones", _zone_features),
+    Layer("unrest", "Protests & clashes of the day", _unrest_features),
+    Layer("control", "Who held sites & cities", _control_features),
+    Layer("airports", "Airports", _airport_features),
+    Layer("checkpoints", "Checkpoints", _checkpoint_features),
+    Layer("guarded", "Guarded sites & CSTO", _guarded_features),
+)
+LAYER = {layer.key: layer for layer in LAYERS}
+LAYER_KEYS = tuple(layer.key for layer in LAYERS)
 
 
 def layer_features(state: DayState, scenario: Scenario, key: str) -> list[dict]:
-    return BUILDERS[key](state, scenario)
-
-
-# Layers whose features are whole regions: their outlines are in the basemap already.
-BY_REGION = frozenset({"emergency"})
+    return LAYER[key].build(state, scenario)
 
 
 def day_layers(state: DayState, scenario: Scenario,
@@ -854,8 +838,8 @@ def day_layers(state: DayState, scenario: Scenario,
         if spec.key not in keys:
             continue
         group = Group(name=spec.label)
-        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key,
-                                     by_region=spec.key in BY_REGION))
+        group.add_child(GeoJsonLayer(spec.build(state, scenario), spec.key,
+                                     by_region=spec.by_region))
         groups.append(group)
     return groups
 
@@ -899,8 +883,7 @@ def day_key(day: date, keys: tuple[str, ...], version: str = "") -> str:
 
 def day_payload(state: DayState, scenario: Scenario, keys: tuple[str, ...]) -> list[tuple]:
     """The day's chosen layers in drawing order, as (layer, FeatureCollection JSON, by region)."""
-    return [(spec.key, layer_data(layer_features(state, scenario, spec.key),
-                                  spec.key in BY_REGION), spec.key in BY_REGION)
+    return [(spec.key, layer_data(spec.build(state, scenario), spec.by_region), spec.by_region)
             for spec in LAYERS if spec.key in keys]
 
 

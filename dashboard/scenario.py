@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .vocab import EVENT_CATEGORIES, RESTRICTION_KINDS, STATUS_VALUES
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 
 PLACE_KINDS = frozenset(
@@ -26,29 +28,9 @@ PLACE_KINDS = frozenset(
         "government_building", "energy_site", "airport", "checkpoint", "strategic_site",
     }
 )
-EVENT_CATEGORIES = frozenset(
-    {
-        "protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
-        "security_operation", "arrest", "political", "deployment", "communications",
-        "economy", "transport", "advisory",
-    }
-)
-# Status kinds and the statuses each allows.
-STATUS_VALUES: dict[str, frozenset[str]] = {
-    "airport": frozenset({"open", "limited", "closed", "seized"}),
-    "avoid": frozenset({"avoid", "closed_to_public"}),
-    "guard": frozenset({"guarded"}),
-    "checkpoint": frozenset({"active"}),
-    # Who held a site or a city: seized by protesters, fought over, held or retaken by the
-    # authorities (or declared "under control" by them).
-    "control": frozenset({"protesters", "contested", "authorities"}),
-}
+# The status kinds and values, event categories and restriction kinds: vocab.py.
 # How a figure, status, event or restriction was later called into question.
 DISPUTE_KINDS = frozenset({"disputed", "retracted", "corrected"})
-RESTRICTION_KINDS = frozenset(
-    {"state_of_emergency", "curfew", "internet", "banks", "movement", "terror_alert",
-     "mourning", "counter_terrorist_operation"}
-)
 FIGURE_METRICS = frozenset(
     {"deaths", "security_deaths", "police_killed", "injured", "police_injured",
      "hospitalized", "icu", "detained", "damage_usd", "troops_csto"}

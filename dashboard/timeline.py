@@ -21,15 +21,13 @@ from .scenario import (
     Scenario,
     Status,
 )
-
-# Which status kind is a place's headline status, by the kind of place.
-PRIMARY_STATUS = {"airport": "airport", "checkpoint": "checkpoint", "strategic_site": "guard"}
-# Event categories that are "protests and clashes of the day": on the map, and active dangers
-# for travellers.
-UNREST_CATEGORIES = frozenset(
-    {"protest", "clash", "arson", "seizure", "recapture", "looting", "explosion",
-     "security_operation", "arrest"}
+from .vocab import (
+    PRIMARY_STATUS,
+    RESTRICTION_LABELS,
+    STATUS_KIND,
+    status_value,
 )
+
 METRIC_LABELS = {
     "deaths": "Deaths",
     "security_deaths": "Security personnel killed",
@@ -44,14 +42,10 @@ METRIC_LABELS = {
 }
 
 
-# Who held a site or city: the words every surface uses for a `control` status.
-CONTROL_LABELS = {
-    "protesters": "held by protesters",
-    "contested": "contested",
-    "authorities": "held by the authorities",
-}
-# Control statuses under which a site is an active danger for a traveller.
-CONTROL_DANGER = frozenset({"protesters", "contested"})
+# Who held a site or city: the words every surface uses for a `control` status, and those
+# under which a site is an active danger for a traveller (from vocab.py).
+CONTROL_LABELS = {v.key: v.label for v in STATUS_KIND["control"].values}
+CONTROL_DANGER = frozenset(v.key for v in STATUS_KIND["control"].values if v.danger)
 DISPUTE_LABELS = {"disputed": "disputed", "retracted": "retracted", "corrected": "corrected"}
 
 
@@ -240,10 +234,10 @@ def _status_changes(prev_places, cur_places, scenario: Scenario) -> list[Change]
         old, new = before.get(key), after.get(key)
         if old is None and new is not None:
             changes.append(Change("appeared", place.id, key[1], None, new.status,
-                                  f"{place.name}: {_status_words(new)}", new.sources))
+                                  f"{place.name}: {status_label(new)}", new.sources))
         elif new is None and old is not None:
             changes.append(Change("ended", place.id, key[1], old.status, None,
-                                  f"{place.name}: no longer {_status_words(old)}", old.sources))
+                                  f"{place.name}: no longer {status_label(old)}", old.sources))
         elif old is not None and new is not None and old.status != new.status:
             changes.append(Change("status_changed", place.id, key[1], old.status, new.status,
                                   f"{place.name}: {status_label(old)} → {status_label(new)}",
@@ -285,28 +279,9 @@ def _row_words(scenario: Scenario, row_id: str) -> str:
 
 
 def status_label(status: Status) -> str:
-    """A status in words: 'held by protesters', 'closed', 'checkpoints active', ..."""
-    if status.kind == "control":
-        return CONTROL_LABELS.get(status.status, status.status)
-    return {"guarded": "guarded", "active": "checkpoints active", "avoid": "avoid-zone",
-            "closed_to_public": "closed to the public"}.get(status.status,
-                                                            status.status.replace("_", " "))
-
-
-def _status_words(status: Status) -> str:
-    return f"airport {status.status}" if status.kind == "airport" else status_label(status)
-
-
-RESTRICTION_LABELS = {
-    "state_of_emergency": "State of emergency",
-    "curfew": "Curfew",
-    "internet": "Internet",
-    "banks": "Banks",
-    "movement": "Movement restricted",
-    "terror_alert": "Terror alert",
-    "mourning": "Day of mourning",
-    "counter_terrorist_operation": "Counter-terrorist operation",
-}
+    """A status in words, as vocab.py names it: 'held by protesters', 'limited flights'."""
+    value = status_value(status.kind, status.status)
+    return value.label if value else status.status.replace("_", " ")
 
 
 def area_names(scenario: Scenario, areas) -> str:

@@ -21,12 +21,11 @@ from .gazetteer import Gazetteer, parse_coordinates
 from .geo import compass, distance_bearing, measure, region_at, unlocated
 from .scenario import Scenario
 from .timeline import (
-    CONTROL_DANGER,
     CONTROL_LABELS,
-    UNREST_CATEGORIES,
     DayState,
     area_names,
 )
+from .vocab import RESTRICTION_LABELS, UNREST_CATEGORIES, status_value
 
 DEFAULT_RADIUS_KM = 25.0
 AT_KM = 0.05  # at a precise site: within 50 m of its point
@@ -202,16 +201,10 @@ class TravelReport:
 
 
 def _danger_kind(status) -> str:
-    if status.kind == "avoid":
-        return ("site closed to the public" if status.status == "closed_to_public"
-                else "avoid-zone")
-    if status.kind == "airport":
-        return "seized site"
-    if status.kind == "guard":
-        return "guarded site"
-    if status.kind == "control":
-        return f"site {CONTROL_LABELS[status.status]}"
-    return "checkpoint"
+    """The traveller's word for a status that is an active danger, "" for one that is not
+    (vocab.py: `Value.danger`)."""
+    value = status_value(status.kind, status.status)
+    return value.danger if value else ""
 
 
 def _somewhere(place) -> str:
@@ -242,13 +235,8 @@ def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) 
 
     for ps in state.places:
         for status in ps.statuses:
-            active = (status.kind == "avoid"
-                      or (status.kind == "airport" and status.status == "seized")
-                      or status.kind == "guard"
-                      or (status.kind == "checkpoint" and status.status == "active")
-                      or (status.kind == "control" and status.status in CONTROL_DANGER))
-            if active:
-                kind = _danger_kind(status)
+            kind = _danger_kind(status)
+            if kind:
                 add(ps.place, kind, f"{kind}: {status.detail}".strip(": "),
                     status.sources, ring=ps.place.kind == "checkpoint")
     for event in state.events:
@@ -277,7 +265,8 @@ def _rules(state: DayState, scenario: Scenario, region_id: str | None, lat: floa
     for r in state.restrictions:
         if (country in r.area or (region_id and region_id in r.area)
                 or any(_within_place(scenario, a, lat, lon) for a in r.area)):
-            out.append(RuleInfo(r.kind, r.kind.replace("_", " "), area_names(scenario, r.area),
+            out.append(RuleInfo(r.kind, RESTRICTION_LABELS.get(r.kind, r.kind),
+                                area_names(scenario, r.area),
                                 r.hours, r.status, r.detail, r.valid_to, r.sources))
     # The most specific first: a city's or region's own rule before the nationwide one.
     out.sort(key=lambda r: (r.where == "nationwide", r.kind))
@@ -400,8 +389,8 @@ def _context(state: DayState, rules: list[RuleInfo]) -> list[str]:
         elif rule.kind == "internet":
             lines.append(f"Internet: {rule.status} ({rule.where}); reports from many places "
                          "were thin.")
-        elif rule.kind in ("terror_alert", "movement", "counter_terrorist_operation"):
-            lines.append(f"{rule.label.capitalize()}: {rule.status} ({rule.where}).")
+        elif rule.kind != "curfew":  # every other kind in force (vocab.py)
+            lines.append(f"{rule.label}: {rule.status} ({rule.where}).")
     return list(dict.fromkeys(lines))
 
 

@@ -8,6 +8,7 @@ from .mapview import esc
 from .scenario import Scenario
 from .timeline import publishers
 from .travel import Resolution, TravelReport
+from .vocab import STATUS_KIND
 
 # No level is green: the data can report danger, never establish safety.
 LEVEL_CLASS = {"danger": "kz-bad", "caution": "kz-warn", "restricted": "kz-noreports",
@@ -19,8 +20,8 @@ BASIS_WORDS = {
     "rules": "a state of emergency or curfew here, no report of danger nearby",
     "none": "no report in this data",
 }
-AIRPORT_WORDS = {"open": "open", "limited": "limited flights", "closed": "closed",
-                 "seized": "seized", "no report": "no report for this day"}
+AIRPORT_WORDS = {**{v.key: v.label for v in STATUS_KIND["airport"].values},
+                 "no report": "no report for this day"}
 
 
 def _sources(scenario: Scenario, ids) -> str:

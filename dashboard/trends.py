@@ -13,7 +13,6 @@ from .timeline import (
     CONTROL_LABELS,
     METRIC_LABELS,
     QUALIFIER_WORDS,
-    UNREST_CATEGORIES,
     DayState,
     events_by_day,
     national,
@@ -21,22 +20,18 @@ from .timeline import (
     publishers,
     retracted,
 )
+from .vocab import CATEGORY, EVENT_GROUPS, GROUP_COLOURS
 
 TREND_METRICS = ("deaths", "injured", "detained")
 METRIC_COLOURS = {"deaths": "#b2182b", "injured": "#ef8a62", "detained": "#2166ac"}
-SECURITY_CATEGORIES = frozenset({"security_operation", "arrest", "deployment"})
-EVENT_GROUPS = ("Unrest", "Security & arrests", "Other")
-GROUP_COLOURS = ("#e67e22", "#34495e", "#b0b0b0")
 # Internet statuses under which far fewer reports got out.
 BLACKOUT_STATUSES = frozenset({"blackout", "partly restored"})
 
 
 def event_group(category: str) -> str:
-    if category in SECURITY_CATEGORIES:
-        return EVENT_GROUPS[1]
-    if category in UNREST_CATEGORIES:
-        return EVENT_GROUPS[0]
-    return EVENT_GROUPS[2]
+    """The trends' group of an event category (vocab.py: `Category.group`)."""
+    entry = CATEGORY.get(category)
+    return entry.group if entry else EVENT_GROUPS[-1]
 
 
 def figure_points(scenario: Scenario) -> list[dict]:

@@ -13,9 +13,8 @@ from streamlit_folium import st_folium
 
 from . import coverage, daypanel, gazetteer, travel, travelpanel, trends, urlstate
 from .assets import ensure_leaflet, write_basemap
-from .brief import day_brief
 from .cameras import Camera, cameras
-from .export import day_csv, day_geojson_text, day_html
+from .formats import FORMATS
 from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
 from .geocode import geocoder_from_setting
 from .mapview import (
@@ -381,24 +380,14 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
             + coverage.coverage_html(loaded, state.day) + "</details>")
 
 
-# (button label, key, what builds the file's text, file extension, MIME type)
-DOWNLOADS = (
-    ("Offline map (HTML)", "dl_html", day_html, "html", "text/html"),
-    ("Places and events (GeoJSON)", "dl_geojson", day_geojson_text, "geojson",
-     "application/geo+json"),
-    ("Places and events (CSV)", "dl_csv", day_csv, "csv", "text/csv"),
-    ("One-page brief (Markdown)", "dl_brief", day_brief, "md", "text/markdown"),
-)
-
-
 def downloads(state: DayState, loaded: Scenario) -> None:
     """The day for slides and notes; each file is built only when its button is pressed."""
     stem = f"kazakhstan-{state.day.isoformat()}"
     with st.sidebar.expander("Download this day"):
-        for label, key, build, extension, mime in DOWNLOADS:
-            st.download_button(label, key=key, on_click="ignore",
-                               data=lambda build=build: build(state, loaded).encode("utf-8"),
-                               file_name=f"{stem}.{extension}", mime=mime)
+        for fmt in FORMATS:
+            st.download_button(fmt.label, key=f"dl_{fmt.key}", on_click="ignore",
+                               data=lambda build=fmt.build: build(state, loaded).encode("utf-8"),
+                               file_name=f"{stem}{fmt.extensions[0]}", mime=fmt.mime)
 
 
 def sidebar_about(loaded: Scenario) -> None:

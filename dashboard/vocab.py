@@ -1,0 +1,149 @@
+"""The data's vocabulary, one entry per kind of thing: status kinds and their values, event
+categories, restriction kinds. Every surface reads these entries (the loader's checks, the map's
+colours and legend, the panel, the brief, the traveller's dangers, the trends), so a new kind
+is one entry here plus its test. Pure data: imports nothing of the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- statuses
+
+
+@dataclass(frozen=True)
+class Value:
+    """One status a subject can be in."""
+
+    key: str
+    label: str  # the words every surface shows: "limited flights", "held by protesters"
+    colour: str
+    danger: str = ""  # the traveller's word when the status is an active danger, else ""
+
+
+@dataclass(frozen=True)
+class StatusKind:
+    key: str
+    heading: str  # the legend's heading for its values
+    values: tuple[Value, ...]
+    layer: str  # the map layer that draws it
+    mark: str = "dot"  # how the legend draws it: dot, sq (an area), ring (a line around)
+    headline_of: tuple[str, ...] = ()  # the place kinds whose headline status this is
+
+    def value(self, key: str) -> Value | None:
+        return next((v for v in self.values if v.key == key), None)
+
+
+AVOID_COLOUR = "#d7301f"
+CHECKPOINT_COLOUR = "#253494"
+GUARD_COLOUR = "#6a3d9a"
+
+STATUS_KINDS: tuple[StatusKind, ...] = (
+    StatusKind("airport", "Airports", (
+        Value("open", "open", "#1a9850"),
+        Value("limited", "limited flights", "#f39c12"),
+        Value("closed", "closed", "#d73027"),
+        Value("seized", "seized", "#542788", danger="seized site"),
+    ), layer="airports", headline_of=("airport",)),
+    # Who held a site or a city: blue, orange and dark red stay apart for the common
+    # colour-vision deficiencies, and every tooltip says it in words.
+    StatusKind("control", "Who held it", (
+        Value("protesters", "held by protesters", "#b2182b",
+              danger="site held by protesters"),
+        Value("contested", "contested", "#e08214", danger="site contested"),
+        Value("authorities", "held by the authorities", "#2166ac"),
+    ), layer="control", mark="sq"),
+    StatusKind("avoid", "Zones", (
+        Value("avoid", "avoid-zone", AVOID_COLOUR, danger="avoid-zone"),
+        Value("closed_to_public", "closed to the public", AVOID_COLOUR,
+              danger="site closed to the public"),
+    ), layer="zones", mark="sq"),
+    StatusKind("checkpoint", "Zones", (
+        Value("active", "checkpoints active", CHECKPOINT_COLOUR, danger="checkpoint"),
+    ), layer="checkpoints", mark="ring", headline_of=("checkpoint",)),
+    StatusKind("guard", "Zones", (
+        Value("guarded", "guarded", GUARD_COLOUR, danger="guarded site"),
+    ), layer="guarded", mark="ring", headline_of=("strategic_site",)),
+)
+STATUS_KIND = {kind.key: kind for kind in STATUS_KINDS}
+# The loader's check: the statuses each kind allows.
+STATUS_VALUES: dict[str, frozenset[str]] = {
+    kind.key: frozenset(v.key for v in kind.values) for kind in STATUS_KINDS}
+# Which status kind is a place's headline status, by the kind of place.
+PRIMARY_STATUS = {place_kind: kind.key for kind in STATUS_KINDS
+                  for place_kind in kind.headline_of}
+NO_REPORT_COLOUR = "#8c8c8c"
+
+
+def status_value(kind: str, value: str) -> Value | None:
+    entry = STATUS_KIND.get(kind)
+    return entry.value(value) if entry else None
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    colour: str
+    group: str  # the trends' group: Unrest, Security & arrests, Other
+    danger: bool = False  # on the map's unrest layer, and an active danger for a traveller
+    legend: str = ""  # the legend row it is shown under ("" for none)
+
+
+UNREST, SECURITY, OTHER = "Unrest", "Security & arrests", "Other"
+EVENT_GROUPS = (UNREST, SECURITY, OTHER)
+GROUP_COLOURS = ("#e67e22", "#34495e", "#b0b0b0")
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("protest", "protest", "#e67e22", UNREST, True, "Protest"),
+    Category("clash", "clash", "#c0392b", UNREST, True, "Clash / security operation"),
+    Category("arson", "arson", "#8e0000", UNREST, True, "Arson / explosion"),
+    Category("seizure", "seizure", "#542788", UNREST, True),
+    Category("recapture", "recapture", "#2c7fb8", UNREST, True),
+    Category("looting", "looting", "#a04000", UNREST, True),
+    Category("explosion", "explosion", "#000000", UNREST, True),
+    Category("security_operation", "security operation", "#34495e", SECURITY, True),
+    Category("arrest", "arrest", "#5d6d7e", SECURITY, True),
+    Category("deployment", "deployment", "#6a3d9a", SECURITY),
+    Category("political", "political", "#7f8c8d", OTHER),
+    Category("communications", "communications", "#7f8c8d", OTHER),
+    Category("economy", "economy", "#7f8c8d", OTHER),
+    Category("transport", "transport", "#2c7fb8", OTHER),
+    Category("advisory", "advisory", "#7f8c8d", OTHER),
+)
+CATEGORY = {c.key: c for c in CATEGORIES}
+EVENT_CATEGORIES = frozenset(CATEGORY)
+# The categories that are "protests and clashes of the day": on the map, and active dangers.
+UNREST_CATEGORIES = frozenset(c.key for c in CATEGORIES if c.danger)
+
+
+# --------------------------------------------------------------------------- restrictions
+
+
+@dataclass(frozen=True)
+class RestrictionKind:
+    key: str
+    label: str
+    on_map: bool = False  # drawn on the map's emergency layer over the areas it applies to
+    legend: str = ""  # the legend row it is shown under ("" for none)
+
+
+SOE_COLOUR = "#fdae61"
+
+RESTRICTION_KINDS_ALL: tuple[RestrictionKind, ...] = (
+    RestrictionKind("state_of_emergency", "State of emergency", on_map=True,
+                    legend="State of emergency"),
+    RestrictionKind("curfew", "Curfew", on_map=True),
+    RestrictionKind("internet", "Internet"),
+    RestrictionKind("banks", "Banks"),
+    RestrictionKind("movement", "Movement restricted"),
+    RestrictionKind("terror_alert", "Terror alert"),
+    RestrictionKind("mourning", "Day of mourning"),
+    RestrictionKind("counter_terrorist_operation", "Counter-terrorist operation"),
+)
+RESTRICTION_KIND = {k.key: k for k in RESTRICTION_KINDS_ALL}
+RESTRICTION_KINDS = frozenset(RESTRICTION_KIND)
+RESTRICTION_LABELS = {k.key: k.label for k in RESTRICTION_KINDS_ALL}
