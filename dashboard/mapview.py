@@ -831,8 +831,10 @@ def layer_features(state: DayState, scenario: Scenario, key: str) -> list[dict]:
 
 
 def day_layers(state: DayState, scenario: Scenario,
-               keys: tuple[str, ...] = LAYER_KEYS) -> list[folium.FeatureGroup]:
-    """One FeatureGroup per chosen layer, in drawing order (areas first, points on top)."""
+               keys: tuple[str, ...] | None = None) -> list[folium.FeatureGroup]:
+    """One FeatureGroup per chosen layer (all by default), in drawing order (areas first,
+    points on top)."""
+    keys = LAYER_KEYS if keys is None else keys
     groups = []
     for spec in LAYERS:
         if spec.key not in keys:
