@@ -189,6 +189,7 @@ def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0
                           "fillOpacity": min(style.get("fillOpacity", 0.2), 0.25)}
         props["tooltip"] = (f"{tooltip} (somewhere in {esc(place.city or place.name)}: "
                             "position not known)")
+        props["somewhere"] = place.city or place.name
     elif place.geometry is None and place.geo_precision > 1:
         props["r"] = place.radius_m  # metres: an area, never a pin
     else:
@@ -719,7 +720,9 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
 def _control_features(state: DayState, scenario: Scenario) -> list[dict]:
     """Sites and cities coloured by who held them this day."""
     features = []
-    for ps, status in state.with_status("control"):
+    order = [v.key for v in STATUS_KIND["control"].values]  # gravest first
+    for ps, status in sorted(state.with_status("control"),
+                             key=lambda pair: order.index(pair[1].status)):
         place = ps.place
         colour = CONTROL_COLOURS.get(status.status, "#8c8c8c")
         disputes = [f"<i>{esc(dispute_text(d))}</i>"
@@ -827,7 +830,30 @@ LAYER_KEYS = tuple(layer.key for layer in LAYERS)
 
 
 def layer_features(state: DayState, scenario: Scenario, key: str) -> list[dict]:
-    return LAYER[key].build(state, scenario)
+    return merge_rings(LAYER[key].build(state, scenario))
+
+
+def merge_rings(features: list[dict]) -> list[dict]:
+    """Sites known only by their city all sit on its point: one ring there, not a stack of
+    rings of which only the top one could be pointed at. Its tooltip and popup hold each site
+    in the order built (a layer puts its gravest first); `ids` names them all."""
+    merged: list[dict] = []
+    rings: dict[tuple, dict] = {}
+    for feature in features:
+        props = feature["properties"]
+        if props.get("somewhere") and feature["geometry"]["type"] == "Point":
+            key = tuple(feature["geometry"]["coordinates"])
+            first = rings.get(key)
+            if first is not None:
+                head = first["properties"]
+                head["ids"].append(props["id"])
+                head["tooltip"] += f"<br>{props['tooltip']}"
+                head["popup"] += props["popup"]
+                continue
+            feature = {**feature, "properties": {**props, "ids": [props["id"]]}}
+            rings[key] = feature
+        merged.append(feature)
+    return merged
 
 
 def day_layers(state: DayState, scenario: Scenario,
@@ -840,7 +866,7 @@ def day_layers(state: DayState, scenario: Scenario,
         if spec.key not in keys:
             continue
         group = Group(name=spec.label)
-        group.add_child(GeoJsonLayer(spec.build(state, scenario), spec.key,
+        group.add_child(GeoJsonLayer(layer_features(state, scenario, spec.key), spec.key,
                                      by_region=spec.by_region))
         groups.append(group)
     return groups
@@ -885,7 +911,8 @@ def day_key(day: date, keys: tuple[str, ...], version: str = "") -> str:
 
 def day_payload(state: DayState, scenario: Scenario, keys: tuple[str, ...]) -> list[tuple]:
     """The day's chosen layers in drawing order, as (layer, FeatureCollection JSON, by region)."""
-    return [(spec.key, layer_data(spec.build(state, scenario), spec.by_region), spec.by_region)
+    return [(spec.key, layer_data(layer_features(state, scenario, spec.key), spec.by_region),
+             spec.by_region)
             for spec in LAYERS if spec.key in keys]
 
 

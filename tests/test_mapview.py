@@ -95,7 +95,9 @@ def test_approximate_places_are_areas_not_pins(scenario):
 
 def test_avoid_zones_appear_on_7_january(scenario):
     assert layer_features(as_of(scenario, D(6)), scenario, "zones") == []
-    zones = by_id(layer_features(as_of(scenario, D(7)), scenario, "zones"))
+    features = layer_features(as_of(scenario, D(7)), scenario, "zones")
+    # Sites known only by their city share one ring there, which names them all.
+    zones = {i for f in features for i in f["properties"].get("ids", [f["properties"]["id"]])}
     assert {"almaty-arena", "astana-square-almaty", "republic-square-almaty",
             "nazarbayev-avenue-almaty", "abay-avenue-almaty", "zheltoksan-street-almaty",
             "timiryazev-street-almaty", "kenesary-khan-monument", "arbat-shymkent"} <= set(zones)

@@ -244,3 +244,20 @@ def test_the_offline_export_draws_the_lines_and_polygons(scenario):
     assert shapes["abay-avenue-almaty"] == "LineString"
     assert shapes["nazarbayev-avenue-almaty"] == "LineString"
     assert shapes["republic-square-almaty"] == "Polygon"
+
+
+def test_sites_known_only_by_their_city_share_one_ring(scenario):
+    """Taraz on 5 January: the regional akimat (held by protesters) and the police
+    (contested) sit on the city's point; one ring holds both, the gravest first, and each
+    can be read in its tooltip and popup."""
+    control = mapview.layer_features(as_of(scenario, D(5)), scenario, "control")
+    rings = [f for f in control if "taraz-police" in f["properties"].get("ids", [])]
+    assert len(rings) == 1
+    ring = rings[0]["properties"]
+    assert ring["ids"][0] == "taraz-regional-akimat" and "taraz-police" in ring["ids"]
+    assert ring["status"] == "protesters"
+    assert "Jambyl" in ring["tooltip"] and "police" in ring["tooltip"].lower()
+    assert ring["popup"].count("class='kzpop'") == len(ring["ids"])
+    points = [tuple(f["geometry"]["coordinates"]) for f in control
+              if f["properties"].get("somewhere")]
+    assert len(points) == len(set(points))  # no two rings on one point

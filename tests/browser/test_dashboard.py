@@ -224,39 +224,46 @@ def test_day_buttons_are_clear_of_the_header_on_a_phone(page, app_server):
     assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
 
 
-def control_colour(frame, place_id: str):
-    """The fill colour of a place on the "who held it" layer, or None when it is not drawn."""
-    return frame.evaluate("""(id) => { let c = null; map_div.eachLayer(l => {
-      if (l.options && l.options.kzLayer === 'control' && l.options.kzId === id) {
-        c = l.options.fillColor; } }); return c; }""", place_id)
+def control_ring(frame, place_id: str):
+    """The fill colour and tooltip of the mark that shows a place on the "who held it" layer
+    (sites known only by their city share one ring, which names them all), or None."""
+    return frame.evaluate("""(id) => { let found = null; map_div.eachLayer(l => {
+      if (l.options && l.options.kzLayer === 'control' && l.feature) {
+        const p = l.feature.properties;
+        if (p.id === id || (p.ids || []).includes(id)) {
+          found = [l.options.fillColor, l.getTooltip() && l.getTooltip().getContent()]; } }
+      }); return found; }""", place_id)
 
 
 def test_a_site_outside_almaty_changes_hands_day_by_day(page, app_server):
     """Taraz: the Jambyl regional akimat is not reported held on 4 January, seized by
-    protesters on 5 January and back with the authorities on 6 January; Aktobe's akimat is
-    held from 5 January. Each step redraws the layer in place."""
+    protesters on 5 January and back with the authorities on 6 January (while the city's
+    police building was still fought over); Aktobe's akimat is held from 5 January. Each step
+    redraws the layer in place."""
     from dashboard.mapview import CONTROL_COLOURS
 
+    wait_ring = """([id, colour]) => { let ok = false; map_div.eachLayer(l => {
+      if (l.options && l.options.kzLayer === 'control' && l.feature) {
+        const p = l.feature.properties;
+        if ((p.id === id || (p.ids || []).includes(id)) && l.options.fillColor === colour) {
+          ok = true; } } }); return ok; }"""
     frame = open_day(page, app_server, "2022-01-04")
-    assert control_colour(frame, "taraz-regional-akimat") is None
+    assert control_ring(frame, "taraz-regional-akimat") is None
     step(page, "Next ▶")
-    frame.wait_for_function(
-        """(c) => { let f = null; map_div.eachLayer(l => { if (l.options && l.options.kzLayer
-           === 'control' && l.options.kzId === 'taraz-regional-akimat') f = l.options.fillColor;
-           }); return f === c; }""", arg=CONTROL_COLOURS["protesters"])
-    assert control_colour(frame, "aktobe-regional-akimat") == CONTROL_COLOURS["protesters"]
+    frame.wait_for_function(wait_ring, arg=["taraz-regional-akimat",
+                                            CONTROL_COLOURS["protesters"]])
+    colour, tooltip = control_ring(frame, "taraz-regional-akimat")
+    assert "Jambyl regional akimat" in tooltip and "held by protesters" in tooltip
+    assert control_ring(frame, "aktobe-regional-akimat")[0] == CONTROL_COLOURS["protesters"]
     step(page, "Next ▶")
-    frame.wait_for_function(
-        """(c) => { let f = null; map_div.eachLayer(l => { if (l.options && l.options.kzLayer
-           === 'control' && l.options.kzId === 'taraz-regional-akimat') f = l.options.fillColor;
-           }); return f === c; }""", arg=CONTROL_COLOURS["authorities"])
-    assert control_colour(frame, "aktobe-regional-akimat") == CONTROL_COLOURS["protesters"]
+    # The ring shows its gravest: the police building, still fought over.
+    frame.wait_for_function(wait_ring, arg=["taraz-regional-akimat",
+                                            CONTROL_COLOURS["contested"]])
+    colour, tooltip = control_ring(frame, "taraz-regional-akimat")
+    akimat = next(line for line in tooltip.split("<br>") if "Jambyl regional akimat" in line)
+    assert "held by the authorities" in akimat and "somewhere in Taraz" in akimat
+    assert control_ring(frame, "aktobe-regional-akimat")[0] == CONTROL_COLOURS["protesters"]
     assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
-    tooltip = frame.evaluate("""() => { let t = null; map_div.eachLayer(l => {
-      if (l.options && l.options.kzLayer === 'control' && l.options.kzId ===
-      'taraz-regional-akimat') t = l.getTooltip() && l.getTooltip().getContent(); });
-      return t; }""")
-    assert "held by the authorities" in tooltip and "somewhere in Taraz" in tooltip
     legend = frame.locator(".kz-legend").inner_text()
     assert "Held by protesters" in legend and "Held by the authorities" in legend
     assert external_requests(page) == []
