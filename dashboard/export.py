@@ -29,6 +29,7 @@ from jinja2 import Template
 from . import daypanel, trends
 from .mapview import (
     LAYERS,
+    PAGE_SCRIPT,
     RawText,
     ScriptElement,
     base_map,
@@ -302,6 +303,15 @@ def leaflet_assets() -> tuple[str, str]:
     return css, script
 
 
+@lru_cache(maxsize=1)
+def page_script() -> str:
+    """The map page's own code (static/kz/daykeeper.js), ready to inline."""
+    script = PAGE_SCRIPT.read_text(encoding="utf-8")
+    if re.search(r"</script|<!--|<script", script, re.IGNORECASE):
+        raise ExportError("daykeeper.js cannot be inlined: it contains a script tag")
+    return script
+
+
 def _data_url(data: object) -> str:
     body = json.dumps(data, separators=(",", ":")).encode()
     return "data:application/geo+json;base64," + base64.b64encode(body).decode()
@@ -407,6 +417,7 @@ def day_html(state: DayState, scenario: Scenario) -> str:
     root.title = esc(f"{scenario.meta.title} — {day_label(state.day)}")
     root.header.add_child(RawText(f"<style>{css}</style>"), name="leaflet_css")
     root.header.add_child(RawText(f"<script>{script}</script>"), name="leaflet")
+    root.header.add_child(RawText(f"<script>{page_script()}</script>"), name="kz_daykeeper")
     root.header.add_child(RawText(daypanel.PANEL_CSS + EXPORT_CSS), name="kz_export_css")
     root.html.add_child(RawText(_top_html(state, scenario)), name="kz_top")
     root.html.add_child(RawText(_side_html(state, scenario)), name="kz_side")

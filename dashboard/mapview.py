@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
@@ -44,6 +45,9 @@ from .vocab import (
 # Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
 ASSET_ROOT = "../../app/static/vendor"
+# The map page's own code, a file of the package's static folder (kept in the repository).
+PAGE_ROOT = "../../app/static"
+PAGE_SCRIPT = Path(__file__).resolve().parent / "static" / "kz" / "daykeeper.js"
 
 # Colours, from the vocabulary (vocab.py): one entry per status value and event category.
 AIRPORT_COLOURS = {**{v.key: v.colour for v in STATUS_KIND["airport"].values},
@@ -200,7 +204,8 @@ def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0
 # --------------------------------------------------------------------------- Leaflet glue
 
 class DayDraw(ScriptElement):
-    """The page's drawing code, part of the base map: ``__kzDraw`` draws one GeoJSON layer
+    """The page's drawing code, part of the base map, wired to ``static/kz/daykeeper.js``
+    (loaded by the map, written into the offline export): ``__kzDraw`` draws one GeoJSON layer
     into a group, and ``__kzDays`` keeps the day layers it was sent and shows one day.
 
     ``__kzDraw``: points with ``r`` become circles of r metres (areas); points with ``px``
@@ -218,126 +223,9 @@ class DayDraw(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.__kzDraw = function (group, data, layer, byRegion) {
-          var gen = group.__kzGen;
-          var draw = function () {
-            return L.geoJSON(data, {
-              pointToLayer: function (f, latlng) {
-                var p = f.properties;
-                return p.r ? L.circle(latlng, {radius: p.r})
-                           : L.circleMarker(latlng, {radius: p.px});
-              },
-              style: function (f) { return f.properties.style; },
-              onEachFeature: function (f, l) {
-                var p = f.properties;
-                l.options.kzId = p.id;
-                l.options.kzLayer = layer;
-                if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
-                if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
-              }
-            }).addTo(group);
-          };
-          if (!byRegion) { draw(); return; }
-          // Region outlines come from the basemap the page already holds (StaticBasemap).
-          (window.__kzBasemap || Promise.reject()).then(function (d) {
-            if (group.__kzGen !== gen) { return; }  // another day was shown meanwhile
-            if (!window.__kzRegionShapes) {
-              window.__kzRegionShapes = {};
-              d.features.forEach(function (f) {
-                if (f.properties.layer === 'region') {
-                  window.__kzRegionShapes[f.properties.id] = f.geometry;
-                }
-              });
-            }
-            data.features.forEach(function (f) {
-              if (f.properties.region) {
-                f.geometry = window.__kzRegionShapes[f.properties.region] || null;
-              }
-            });
-            data.features = data.features.filter(function (f) { return f.geometry; });
-            // Drawn after the other layers: put the areas back beneath them.
-            draw().bringToBack();
-          }).catch(function () {});
-        };
-        window.__kzDays = (function () {
-          var map = {{ this._parent.get_name() }};
-          var self = {days: {{ this.days_json }}, labels: {{ this.labels_json }}, cache: {},
-                      order: [], shown: null, group: null, log: []};
-          self.keep = function (key, layers) {
-            if (!(key in self.cache)) { self.order.push(key); }
-            self.cache[key] = layers;
-            while (self.order.length > {{ this.limit }}) {
-              var old = self.order.shift();
-              if (old === self.shown) { self.order.push(old); break; }
-              delete self.cache[old];
-            }
-          };
-          self.show = function (key, layers, how) {
-            if (layers) { self.keep(key, layers); }
-            var drawn = !(self.shown === key && self.group);
-            self.log.push([how || 'step', key, drawn]);
-            if (self.log.length > 50) { self.log.shift(); }
-            if (!drawn) { return false; }
-            if (!self.group) { self.group = L.featureGroup().addTo(map); }
-            self.group.__kzGen = (self.group.__kzGen || 0) + 1;
-            self.group.clearLayers();
-            (self.cache[key] || []).forEach(function (l) {
-              window.__kzDraw(self.group, l[1], l[0], l[2]);
-            });
-            self.shown = key;
-            return true;
-          };
-          self.predictDay = function (j) {
-            if (!self.shown || j < 0 || j >= self.days.length) { return false; }
-            var key = self.days[j] + self.shown.slice(self.shown.indexOf('|'));
-            if (key === self.shown || !(key in self.cache)) { return false; }
-            return self.show(key, null, 'predicted');
-          };
-          self.predict = function (delta) {
-            if (!self.shown) { return false; }
-            var i = self.days.indexOf(self.shown.slice(0, self.shown.indexOf('|')));
-            return i < 0 ? false : self.predictDay(i + delta);
-          };
-          self.predictLabel = function (label) {
-            var j = self.labels.indexOf(label);
-            return j < 0 ? false : self.predictDay(j);
-          };
-          return self;
-        })();
-        (function () {
-          // The page's Previous and Next buttons (Streamlit marks a keyed widget's element
-          // with st-key-KEY); heard in the capture phase, before the page handles the click.
-          if (window.parent === window || window.__kzHeard) { return; }
-          try {
-            var doc = window.parent.document;
-            var heard = function (e) {
-              var t = e.target, b = t && t.closest &&
-                t.closest('.st-key-{{ this.next_key }} button, .st-key-{{ this.prev_key }} button');
-              if (!b || b.disabled || !window.__kzDays) { return; }
-              window.__kzDays.predict(b.closest('.st-key-{{ this.next_key }}') ? 1 : -1);
-            };
-            doc.addEventListener('click', heard, true);
-            // The slider's label follows a drag or a key at once, before the server's step.
-            var labelNow = function () {
-              var el = doc.querySelector('[data-testid="stSliderThumbValue"]');
-              return el ? el.textContent : null;
-            };
-            var label = labelNow();  // only a change of it is heard
-            var watch = new MutationObserver(function () {
-              var text = labelNow();
-              if (text !== label) {
-                label = text;
-                if (text && window.__kzDays) { window.__kzDays.predictLabel(text); }
-              }
-            });
-            watch.observe(doc.body, {subtree: true, childList: true, characterData: true});
-            window.__kzHeard = true;
-            window.addEventListener('pagehide', function () {
-              doc.removeEventListener('click', heard, true);
-              watch.disconnect();
-            });
-          } catch (err) { /* another origin: no prediction, the server's steps still draw */ }
-        })();
+        window.__kzDraw = kz.draw;
+        window.__kzDays = kz.dayKeeper({{ this._parent.get_name() }}, {{ this.options }});
+        kz.hearSteps(window.__kzDays, {{ this.keys }});
         {% endmacro %}
     """)
 
@@ -345,10 +233,10 @@ class DayDraw(ScriptElement):
                  limit: int = 32):
         super().__init__()
         self._name = "DayDraw"
-        self.days_json = script_json([d.isoformat() for d in days])
-        self.labels_json = script_json([day_label(d) for d in days])
-        self.next_key, self.prev_key = _css_key(next_key), _css_key(prev_key)
-        self.limit = int(limit)
+        self.options = script_json({"days": [d.isoformat() for d in days],
+                                    "labels": [day_label(d) for d in days],
+                                    "limit": int(limit)})
+        self.keys = script_json({"next": _css_key(next_key), "prev": _css_key(prev_key)})
 
 
 def _css_key(key: str) -> str:
@@ -448,7 +336,8 @@ class FitView(ScriptElement):
 class OfflineMap(folium.Map):
     """A folium Map whose only assets are Leaflet's, served by the app itself."""
 
-    default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js")]
+    default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js"),
+                  ("kz_daykeeper", f"{PAGE_ROOT}/kz/daykeeper.js")]
     default_css = [("leaflet_css", f"{ASSET_ROOT}/leaflet/leaflet.css")]
 
 

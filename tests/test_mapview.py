@@ -263,10 +263,12 @@ def test_a_step_hands_its_day_to_the_page_and_keeps_the_neighbours(scenario):
     assert 'days.keep("2022-01-07|zones,airports,emergency|v1", [["emergency",' in script
     assert 'days.show("2022-01-06|zones,airports,emergency|v1", [["emergency",' in script
     assert script.index("days.keep(") < script.index("days.show(")
-    # The page's keeper is part of the base map, with the scenario's days.
-    assert "window.__kzDays = (function ()" in script
+    # The page's keeper (static/kz/daykeeper.js) is wired in the base map, with the scenario's
+    # days and the keys of the Previous and Next buttons.
+    assert "window.__kzDays = kz.dayKeeper(" in script
     assert json.dumps([d.isoformat() for d in scenario.days], separators=(",", ":")) in script
-    assert ".st-key-next button" in script and ".st-key-prev button" in script
+    assert 'kz.hearSteps(window.__kzDays, {"next":"next","prev":"prev"})' in script
+    assert "../../app/static/kz/daykeeper.js" in script
 
 
 def test_day_keys_and_neighbours(scenario):

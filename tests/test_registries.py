@@ -165,7 +165,7 @@ def test_a_layer_a_restriction_kind_and_a_format_are_one_entry_each(tmp_path, bu
     for a format; then every surface shows them."""
     package = tmp_path / "pkg" / "dashboard"
     shutil.copytree(ROOT / "dashboard", package,
-                    ignore=shutil.ignore_patterns("static", "__pycache__"))
+                    ignore=shutil.ignore_patterns("vendor", "__pycache__"))
     vocab_py = package / "vocab.py"
     text = vocab_py.read_text(encoding="utf-8")
     text = text.replace('''    RestrictionKind("curfew", "Curfew", on_map=True),''',

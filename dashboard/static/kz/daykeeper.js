@@ -1,0 +1,141 @@
+/* The map page's drawing code and day keeper (served at /app/static/kz/daykeeper.js and
+ * written into the offline export). Python only wires it: see mapview.DayDraw.
+ *
+ * kz.draw(group, data, layer, byRegion): draws one GeoJSON layer into a group. Points with
+ *   `r` become circles of r metres (areas); points with `px` circle markers of px pixels;
+ *   lines and polygons are drawn as they are. With byRegion, features that carry `region`
+ *   take their outline from the basemap the page fetched once (window.__kzBasemap).
+ * kz.dayKeeper(map, {days, labels, limit}): keeps the day layers it is sent (at most `limit`
+ *   days, the shown one never evicted) and shows one day; `predict(delta)` and
+ *   `predictLabel(label)` show a neighbouring day at once from what it keeps.
+ * kz.hearSteps(keeper, {next, prev}): hears the page's Previous/Next buttons and the slider's
+ *   label, and asks the keeper to predict.
+ */
+(function (root) {
+  'use strict';
+  var kz = root.kz = root.kz || {};
+
+  kz.draw = function (group, data, layer, byRegion) {
+    var gen = group.__kzGen;
+    var draw = function () {
+      return L.geoJSON(data, {
+        pointToLayer: function (f, latlng) {
+          var p = f.properties;
+          return p.r ? L.circle(latlng, {radius: p.r})
+                     : L.circleMarker(latlng, {radius: p.px});
+        },
+        style: function (f) { return f.properties.style; },
+        onEachFeature: function (f, l) {
+          var p = f.properties;
+          l.options.kzId = p.id;
+          l.options.kzLayer = layer;
+          if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
+          if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
+        }
+      }).addTo(group);
+    };
+    if (!byRegion) { draw(); return; }
+    // Region outlines come from the basemap the page already holds (StaticBasemap).
+    (root.__kzBasemap || Promise.reject()).then(function (d) {
+      if (group.__kzGen !== gen) { return; }  // another day was shown meanwhile
+      if (!root.__kzRegionShapes) {
+        root.__kzRegionShapes = {};
+        d.features.forEach(function (f) {
+          if (f.properties.layer === 'region') {
+            root.__kzRegionShapes[f.properties.id] = f.geometry;
+          }
+        });
+      }
+      data.features.forEach(function (f) {
+        if (f.properties.region) {
+          f.geometry = root.__kzRegionShapes[f.properties.region] || null;
+        }
+      });
+      data.features = data.features.filter(function (f) { return f.geometry; });
+      // Drawn after the other layers: put the areas back beneath them.
+      draw().bringToBack();
+    }).catch(function () {});
+  };
+
+  kz.dayKeeper = function (map, options) {
+    var self = {days: options.days, labels: options.labels, cache: {},
+                order: [], shown: null, group: null, log: []};
+    var limit = options.limit;
+    self.keep = function (key, layers) {
+      if (!(key in self.cache)) { self.order.push(key); }
+      self.cache[key] = layers;
+      // Evict the oldest days beyond the limit, never the one shown.
+      while (self.order.length > limit) {
+        var i = self.order[0] === self.shown ? 1 : 0;
+        if (i >= self.order.length) { break; }
+        delete self.cache[self.order.splice(i, 1)[0]];
+      }
+    };
+    self.show = function (key, layers, how) {
+      if (layers) { self.keep(key, layers); }
+      var drawn = !(self.shown === key && self.group);
+      self.log.push([how || 'step', key, drawn]);
+      if (self.log.length > 50) { self.log.shift(); }
+      if (!drawn) { return false; }
+      if (!self.group) { self.group = L.featureGroup().addTo(map); }
+      self.group.__kzGen = (self.group.__kzGen || 0) + 1;
+      self.group.clearLayers();
+      (self.cache[key] || []).forEach(function (l) {
+        kz.draw(self.group, l[1], l[0], l[2]);
+      });
+      self.shown = key;
+      return true;
+    };
+    self.predictDay = function (j) {
+      if (!self.shown || j < 0 || j >= self.days.length) { return false; }
+      var key = self.days[j] + self.shown.slice(self.shown.indexOf('|'));
+      if (key === self.shown || !(key in self.cache)) { return false; }
+      return self.show(key, null, 'predicted');
+    };
+    self.predict = function (delta) {
+      if (!self.shown) { return false; }
+      var i = self.days.indexOf(self.shown.slice(0, self.shown.indexOf('|')));
+      return i < 0 ? false : self.predictDay(i + delta);
+    };
+    self.predictLabel = function (label) {
+      var j = self.labels.indexOf(label);
+      return j < 0 ? false : self.predictDay(j);
+    };
+    return self;
+  };
+
+  kz.hearSteps = function (keeper, keys) {
+    // The page's Previous and Next buttons (Streamlit marks a keyed widget's element with
+    // st-key-KEY); heard in the capture phase, before the page handles the click.
+    if (root.parent === root || root.__kzHeard) { return; }
+    try {
+      var doc = root.parent.document;
+      var next = '.st-key-' + keys.next, prev = '.st-key-' + keys.prev;
+      var heard = function (e) {
+        var t = e.target, b = t && t.closest && t.closest(next + ' button, ' + prev + ' button');
+        if (!b || b.disabled) { return; }
+        keeper.predict(b.closest(next) ? 1 : -1);
+      };
+      doc.addEventListener('click', heard, true);
+      // The slider's label follows a drag or a key at once, before the server's step.
+      var labelNow = function () {
+        var el = doc.querySelector('[data-testid="stSliderThumbValue"]');
+        return el ? el.textContent : null;
+      };
+      var label = labelNow();  // only a change of it is heard
+      var watch = new MutationObserver(function () {
+        var text = labelNow();
+        if (text !== label) {
+          label = text;
+          if (text) { keeper.predictLabel(text); }
+        }
+      });
+      watch.observe(doc.body, {subtree: true, childList: true, characterData: true});
+      root.__kzHeard = true;
+      root.addEventListener('pagehide', function () {
+        doc.removeEventListener('click', heard, true);
+        watch.disconnect();
+      });
+    } catch (err) { /* another origin: no prediction, the server's steps still draw */ }
+  };
+})(window);

@@ -1,0 +1,147 @@
+"""The map page's own code, dashboard/static/kz/daykeeper.js, in a bare page in Chromium
+(Leaflet and the script only, no Streamlit): drawing, keeping, showing, predicting, evicting,
+a reloaded scenario's days, region outlines arriving late, and hostile text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.export import leaflet_assets, page_script
+
+DAYS = ["2022-01-02", "2022-01-03", "2022-01-04", "2022-01-05"]
+LABELS = ["Sun 2 Jan 2022", "Mon 3 Jan 2022", "Tue 4 Jan 2022", "Wed 5 Jan 2022"]
+
+
+def layer(*ids: str, tooltip: str = "tip") -> list:
+    """One day's layers as a step sends them: [[layer, FeatureCollection JSON, by region]]."""
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [76.9, 43.2]},
+                 "properties": {"id": i, "px": 8, "tooltip": tooltip, "popup": f"<b>{i}</b>",
+                                "style": {"color": "#123456"}}} for i in ids]
+    return [["unrest", {"type": "FeatureCollection", "features": features}, False]]
+
+
+@pytest.fixture
+def bare(browser):
+    css, leaflet = leaflet_assets()
+    options = json.dumps({"days": DAYS, "labels": LABELS, "limit": 3})
+    html = (f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
+            f"<script>{page_script()}</script></head><body>"
+            "<div id='map' style='width:600px;height:400px'></div><script>"
+            "window.map_div = L.map('map').setView([43.2, 76.9], 8);"
+            f"window.keeper = kz.dayKeeper(map_div, {options});"
+            "kz.hearSteps(window.keeper, {next: 'next', prev: 'prev'});"
+            "</script></body></html>")
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_content(html)
+    yield page
+    context.close()
+    assert errors == []
+
+
+def drawn(page) -> list[str]:
+    return page.evaluate("""() => { const ids = []; map_div.eachLayer(l => {
+        if (l.options && l.options.kzId) ids.push(l.options.kzId); }); return ids.sort(); }""")
+
+
+def test_show_draws_a_day_once_and_keep_holds_the_neighbours(bare):
+    assert bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|unrest|v1",
+                                                           layer("a", "b")])
+    assert drawn(bare) == ["a", "b"]
+    # The server's step for the day already shown draws nothing again.
+    assert bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|unrest|v1",
+                                                           layer("a", "b")]) is False
+    assert drawn(bare) == ["a", "b"]
+    kinds = bare.evaluate("() => { const k = []; map_div.eachLayer(l => { if (l.options && "
+                          "l.options.kzLayer) k.push(l.options.kzLayer); }); return k; }")
+    assert set(kinds) == {"unrest"}
+
+
+def test_predict_shows_a_kept_neighbour_at_once_and_only_a_kept_one(bare):
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|unrest|v1", layer("a")])
+    bare.evaluate("([k, l]) => keeper.keep(k, l)", ["2022-01-04|unrest|v1", layer("c")])
+    assert bare.evaluate("() => keeper.predict(1)") is True
+    assert drawn(bare) == ["c"]
+    assert bare.evaluate("() => keeper.shown") == "2022-01-04|unrest|v1"
+    assert bare.evaluate("() => keeper.log[keeper.log.length - 1]") == [
+        "predicted", "2022-01-04|unrest|v1", True]
+    assert bare.evaluate("() => keeper.predict(1)") is False  # 5 January was never sent
+    assert bare.evaluate("() => keeper.predict(-1)") is True  # back to the 3rd, kept
+    assert drawn(bare) == ["a"]
+    assert bare.evaluate("(label) => keeper.predictLabel(label)", LABELS[2]) is True
+    assert drawn(bare) == ["c"]
+    assert bare.evaluate("() => keeper.predictLabel('not a day')") is False
+    assert bare.evaluate("() => keeper.predict(5)") is False  # beyond the last day
+
+
+def test_a_reloaded_scenario_is_never_predicted_from_the_old_days(bare):
+    """Keys carry the data's version: a day kept under another version (or another choice of
+    layers) is not a neighbour of the day shown."""
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|unrest|v1", layer("a")])
+    bare.evaluate("([k, l]) => keeper.keep(k, l)", ["2022-01-04|unrest|v2", layer("new")])
+    bare.evaluate("([k, l]) => keeper.keep(k, l)", ["2022-01-02|unrest,zones|v1", layer("z")])
+    assert bare.evaluate("() => keeper.predict(1)") is False
+    assert bare.evaluate("() => keeper.predict(-1)") is False
+    assert drawn(bare) == ["a"]
+
+
+def test_eviction_keeps_the_limit_and_never_the_shown_day(bare):
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-02|unrest|v1", layer("shown")])
+    for day in DAYS[1:]:
+        bare.evaluate("([k, l]) => keeper.keep(k, l)", [f"{day}|unrest|v1", layer(day)])
+    kept = bare.evaluate("() => Object.keys(keeper.cache).sort()")
+    assert len(kept) == 3 and "2022-01-02|unrest|v1" in kept
+    assert bare.evaluate("() => keeper.order.length") == 3
+    # Keeping a day again refreshes it without growing the cache.
+    bare.evaluate("([k, l]) => keeper.keep(k, l)", ["2022-01-05|unrest|v1", layer("again")])
+    assert len(bare.evaluate("() => Object.keys(keeper.cache)")) == 3
+
+
+def test_region_outlines_arrive_late_and_a_newer_day_wins(bare):
+    """With byRegion, outlines come from the basemap promise; if another day is shown before
+    it resolves, the old day's regions are not drawn into the new day."""
+    bare.evaluate("""() => {
+      let release;
+      window.__kzBasemap = new Promise(r => { release = r; });
+      window.releaseBasemap = () => release({features: [{type: 'Feature', properties:
+        {layer: 'region', id: 'KZ-X'}, geometry: {type: 'Polygon', coordinates:
+        [[[76, 43], [77, 43], [77, 44], [76, 44], [76, 43]]]}}]});
+    }""")
+    regions = [["emergency", {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": None,
+         "properties": {"id": "KZ-X", "region": "KZ-X", "style": {"color": "#d94801"}}},
+        {"type": "Feature", "geometry": None,
+         "properties": {"id": "KZ-NONE", "region": "KZ-NONE", "style": {}}}]}, True]]
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|emergency|v1", regions])
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-04|emergency|v1", regions])
+    bare.evaluate("() => window.releaseBasemap()")
+    bare.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                           "l.options.kzLayer === 'emergency') n++; }); return n > 0; }")
+    bare.wait_for_timeout(100)
+    # One outline (the region the basemap holds; the unknown one dropped), drawn once.
+    assert drawn(bare) == ["KZ-X"]
+
+
+def test_hostile_text_stays_text(bare):
+    hostile = "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; &amp; {{ 7*7 }}"
+    key = '2022-01-03|unrest|"v1</script>'
+    bare.evaluate("([k, l]) => keeper.show(k, l)", [key, layer("x'\"<b>", tooltip=hostile)])
+    assert drawn(bare) == ["x'\"<b>"]
+    bare.evaluate("() => map_div.eachLayer(l => { if (l.openTooltip && l.options.kzId) "
+                  "l.openTooltip(); })")
+    tip = bare.locator(".leaflet-tooltip")
+    assert tip.count() == 1
+    assert tip.inner_text() == '<img src=x onerror="window.__pwned=1"> & {{ 7*7 }}'
+    assert bare.locator(".leaflet-tooltip img").count() == 0
+    assert bare.evaluate("() => window.__pwned === undefined")
+    assert bare.evaluate("() => keeper.shown") == key
+
+
+def test_hear_steps_does_nothing_outside_a_frame(bare):
+    """In a page of its own (no Streamlit around it) there are no buttons to hear: no error,
+    and the server's steps alone would draw."""
+    assert bare.evaluate("() => window.__kzHeard === undefined")
