@@ -113,13 +113,3 @@ def coverage_html(scenario: Scenario, day: date) -> str:
             "“—” means no reports in this data, not calm.</p>")
 
 
-COVERAGE_CSS = """
-<style>
-.kz-cov{border-collapse:collapse;font-size:.75rem;margin:.3rem 0}
-.kz-cov th,.kz-cov td{border:1px solid #e3e3e3;padding:1px 4px;text-align:center}
-.kz-cov tbody th{text-align:left;font-weight:500;white-space:nowrap}
-.kz-cov-none{color:#888;background:#f4f4f4}
-.kz-cov-some{background:#deebf7;font-weight:600}
-.kz-cov .kz-cov-day{outline:2px solid #333;outline-offset:-2px}
-</style>
-"""

@@ -26,10 +26,9 @@ from urllib.parse import urlsplit
 import folium
 from jinja2 import Template
 
-from . import daypanel, trends
+from . import daypanel, pagefiles, trends
 from .mapview import (
     LAYERS,
-    PAGE_SCRIPT,
     RawText,
     ScriptElement,
     base_map,
@@ -303,42 +302,11 @@ def leaflet_assets() -> tuple[str, str]:
     return css, script
 
 
-@lru_cache(maxsize=1)
-def page_script() -> str:
-    """The map page's own code (static/kz/daykeeper.js), ready to inline."""
-    script = PAGE_SCRIPT.read_text(encoding="utf-8")
-    if re.search(r"</script|<!--|<script", script, re.IGNORECASE):
-        raise ExportError("daykeeper.js cannot be inlined: it contains a script tag")
-    return script
-
-
 def _data_url(data: object) -> str:
     body = json.dumps(data, separators=(",", ":")).encode()
     return "data:application/geo+json;base64," + base64.b64encode(body).decode()
 
 
-EXPORT_CSS = """
-<style>
-html,body{height:100%;margin:0}
-body{display:grid;grid-template-columns:minmax(0,1fr) 460px;grid-template-rows:auto minmax(0,1fr);
-  grid-template-areas:"top top" "map side";height:100vh;font:14px/1.4 system-ui,sans-serif;
-  color:#222;background:#fff}
-.kz-top{grid-area:top;padding:10px 16px 0;border-bottom:1px solid #ddd}
-.kz-top .kz-badges{margin-bottom:8px}
-.folium-map{grid-area:map;height:auto!important;min-height:0}
-.kz-side{grid-area:side;overflow-y:auto;padding:4px 14px 14px;border-left:1px solid #ddd}
-.kz-side h2{font-size:1rem;margin:.9rem 0 .3rem}
-.kz-layers,.kz-sources{padding-left:1.1rem;margin:.2rem 0;font-size:.85rem}
-.kz-sources li{margin:.25rem 0}
-.kz-sources .src-where{color:#666;word-break:break-all}
-.kz-foot{margin-top:1rem;font-size:.75rem;color:#666}
-@media (max-width:900px){
-  body{display:block;height:auto}
-  .folium-map{height:70vh!important}
-  .kz-side{border-left:0}
-}
-</style>
-"""
 
 
 def _top_html(state: DayState, scenario: Scenario) -> str:
@@ -417,8 +385,9 @@ def day_html(state: DayState, scenario: Scenario) -> str:
     root.title = esc(f"{scenario.meta.title} — {day_label(state.day)}")
     root.header.add_child(RawText(f"<style>{css}</style>"), name="leaflet_css")
     root.header.add_child(RawText(f"<script>{script}</script>"), name="leaflet")
-    root.header.add_child(RawText(f"<script>{page_script()}</script>"), name="kz_daykeeper")
-    root.header.add_child(RawText(daypanel.PANEL_CSS + EXPORT_CSS), name="kz_export_css")
+    root.header.add_child(RawText(pagefiles.script("map.js")), name="kz_map")
+    root.header.add_child(RawText(pagefiles.style("panel.css") + pagefiles.style("export.css")),
+                          name="kz_export_css")
     root.html.add_child(RawText(_top_html(state, scenario)), name="kz_top")
     root.html.add_child(RawText(_side_html(state, scenario)), name="kz_side")
     for group in day_layers(state, scenario):

@@ -17,12 +17,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from . import pagefiles
 from .geo import unlocated
 from .scenario import Place, Scenario, Status
 from .timeline import (
@@ -45,9 +45,6 @@ from .vocab import (
 # Assets are served by the app (see assets.py); the map lives in the streamlit-folium iframe
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
 ASSET_ROOT = "../../app/static/vendor"
-# The map page's own code, a file of the package's static folder (kept in the repository).
-PAGE_ROOT = "../../app/static"
-PAGE_SCRIPT = Path(__file__).resolve().parent / "static" / "kz" / "daykeeper.js"
 
 # Colours, from the vocabulary (vocab.py): one entry per status value and event category.
 AIRPORT_COLOURS = {**{v.key: v.colour for v in STATUS_KIND["airport"].values},
@@ -204,7 +201,7 @@ def _feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0
 # --------------------------------------------------------------------------- Leaflet glue
 
 class DayDraw(ScriptElement):
-    """The page's drawing code, part of the base map, wired to ``static/kz/daykeeper.js``
+    """The page's drawing code, part of the base map, wired to ``static/kz/map.js``
     (loaded by the map, written into the offline export): ``__kzDraw`` draws one GeoJSON layer
     into a group, and ``__kzDays`` keeps the day layers it was sent and shows one day.
 
@@ -280,34 +277,7 @@ class StaticBasemap(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var map = {{ this._parent.get_name() }};
-          if (!map.getPane('basemap')) {
-            map.createPane('basemap');
-            map.getPane('basemap').style.zIndex = 250;
-            map.getPane('basemap').style.pointerEvents = 'none';
-          }
-          // The day's region layers take their outlines from here instead of every step.
-          window.__kzBasemap = fetch({{ this.url|tojson }}).then(function (r) { return r.json(); });
-          window.__kzBasemap.then(function (d) {
-            L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
-              var k = f.properties.layer;
-              if (k === 'sea') {
-                return {color: '#9ecae1', weight: 0.5, fillColor: '#c6dbef', fillOpacity: 1};
-              }
-              if (k === 'home') {
-                return {color: '#525252', weight: 1.2, fillColor: '#f7f4ea', fillOpacity: 1};
-              }
-              if (k === 'region') {
-                return {color: '#969696', weight: 0.7, dashArray: '3 3', fill: false};
-              }
-              return {color: '#bdbdbd', weight: 0.8, fillColor: '#e5e5e5', fillOpacity: 1};
-            }}).addTo(map);
-            map.getContainer().setAttribute('data-basemap', 'ready');
-          }).catch(function () {
-            map.getContainer().setAttribute('data-basemap', 'failed');
-          });
-        })();
+        kz.basemap({{ this._parent.get_name() }}, {{ this.url|tojson }});
         {% endmacro %}
     """)
 
@@ -337,35 +307,10 @@ class OfflineMap(folium.Map):
     """A folium Map whose only assets are Leaflet's, served by the app itself."""
 
     default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js"),
-                  ("kz_daykeeper", f"{PAGE_ROOT}/kz/daykeeper.js")]
+                  ("kz_map", f"{pagefiles.KZ_URL}/map.js")]
     default_css = [("leaflet_css", f"{ASSET_ROOT}/leaflet/leaflet.css")]
 
 
-MAP_CSS = """
-<style>
-.kz-picking,.kz-picking .leaflet-interactive{cursor:crosshair!important}
-.kz-picking .leaflet-interactive{pointer-events:none!important}
-.kzpop{font:13px/1.35 system-ui,sans-serif;max-width:320px}
-.kzpop b{font-size:14px}.kzpop div{margin-top:3px}
-.kzpop .src-h{margin-top:6px;font-weight:600;font-size:12px;color:#444}
-.kzpop ul.src{margin:2px 0 0 16px;padding:0;font-size:12px}
-.kzpop .src-where{color:#666;word-break:break-all}
-.kz-city{font:600 12px system-ui,sans-serif;color:#222;white-space:nowrap;
-  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
-.kz-legend{background:rgba(255,255,255,.93);padding:6px 8px;border-radius:6px;
-  font:11px/1.35 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);
-  display:grid;grid-template-columns:auto auto;column-gap:10px}
-.kz-legend h4{margin:2px 0;font-size:11px;grid-column:1/-1;text-transform:uppercase;color:#444}
-.kz-legend .note{grid-column:1/-1;color:#555;margin-top:2px}
-.kz-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;
-  border-radius:50%}
-.kz-legend i.sq{border-radius:2px}.kz-legend i.ring{background:none!important;border:2px solid}
-.kz-present .kz-legend{font-size:17px;padding:10px 14px;column-gap:18px}
-.kz-present .kz-legend h4{font-size:15px}
-.kz-present .kz-legend i{width:18px;height:18px}
-.kz-present .kz-city{font-size:17px}
-</style>
-"""
 
 
 def legend_html() -> str:
@@ -409,16 +354,7 @@ def legend_html() -> str:
 class Legend(ScriptElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var legend = L.control({position: 'topright'});
-          legend.onAdd = function () {
-            var div = L.DomUtil.create('div', 'kz-legend');
-            div.innerHTML = {{ this.html|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-          };
-          legend.addTo({{ this._parent.get_name() }});
-        })();
+        kz.legend({{ this._parent.get_name() }}, {{ this.html|tojson }});
         {% endmacro %}
     """)
 
@@ -433,15 +369,7 @@ class CityLabels(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var labels = L.layerGroup();
-          {{ this.cities }}.forEach(function (c) {
-            L.marker([c[1], c[2]], {interactive: false, keyboard: false, icon: L.divIcon({
-              className: '', html: '<div class="kz-city">' + c[0] + '</div>',
-              iconSize: [120, 16], iconAnchor: [-6, 8]})}).addTo(labels);
-          });
-          labels.addTo({{ this._parent.get_name() }});
-        })();
+        kz.cityLabels({{ this._parent.get_name() }}, {{ this.cities }});
         {% endmacro %}
     """)
 
@@ -473,7 +401,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
                    min_zoom=3, max_zoom=17, zoom_snap=0.25)
     if scenario.meta.view is not None:
         m.add_child(FitView(scenario.meta.view))
-    m.get_root().header.add_child(RawText(MAP_CSS), name="kz_css")
+    m.get_root().header.add_child(RawText(pagefiles.style("map.css")), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
     if tiles is not None:
@@ -818,14 +746,7 @@ class DayLayers(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var days = window.__kzDays;
-          if (!days) { return; }
-          {% for key, layers in this.kept %}
-          days.keep({{ key }}, {{ layers }});
-          {% endfor %}
-          days.show({{ this.key }}, {{ this.layers }});
-        })();
+        kz.dayStep(window.__kzDays, {{ this.kept }}, {{ this.key }}, {{ this.layers }});
         {% endmacro %}
     """)
 
@@ -834,7 +755,7 @@ class DayLayers(ScriptElement):
         self._name = "DayLayers"
         self.key = script_json(key)
         self.layers = _layers_js(layers)
-        self.kept = [(script_json(k), _layers_js(v)) for k, v in kept]
+        self.kept = "[" + ", ".join(f"[{script_json(k)}, {_layers_js(v)}]" for k, v in kept) + "]"
 
 
 def _layers_js(layers: list[tuple]) -> str:
@@ -867,25 +788,18 @@ class MoveOnce(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var group = {{ this._parent.get_name() }};
-          var map = group._map || window.map_div;
-          var key = {{ this.key_json }};
-          if (!map || window[{{ this.slot_json }}] === key) { return; }
-          window[{{ this.slot_json }}] = key;
-          var go = function () { {{ this.move }} };
-          // Leaflet ignores a new view while a zoom animation runs: wait for its end.
-          if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
-        })();
+        kz.moveOnce({{ this._parent.get_name() }}, {{ this.slot_json }}, {{ this.key_json }},
+                    {{ this.move_json }}, {{ this.args_json }});
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, slot: str, key: str, move: str):
+    def __init__(self, name: str, slot: str, key: str, move: str, args: list):
         super().__init__()
         self._name = name
         self.slot_json = script_json(slot)
         self.key_json = script_json(key)
-        self.move = move
+        self.move_json = script_json(move)
+        self.args_json = script_json(args)
 
 
 class FocusOnce(MoveOnce):
@@ -893,9 +807,8 @@ class FocusOnce(MoveOnce):
 
     def __init__(self, key: str, lat: float, lon: float, zoom: int = 11):
         self.lat, self.lon, self.zoom = float(lat), float(lon), int(zoom)
-        super().__init__("FocusOnce", "__kzFocus", key,
-                         f"map.setView([{self.lat}, {self.lon}], "
-                         f"Math.max(map.getZoom(), {self.zoom}), {{animate: false}});")
+        super().__init__("FocusOnce", "__kzFocus", key, "focus",
+                         [self.lat, self.lon, self.zoom])
 
 
 class FitOnce(MoveOnce):
@@ -904,21 +817,17 @@ class FitOnce(MoveOnce):
     def __init__(self, key: str, bounds):
         south, west, north, east = (float(b) for b in bounds)
         self.bounds = [[south, west], [north, east]]
-        super().__init__("FitOnce", "__kzCamera", key,
-                         f"map.fitBounds({script_json(self.bounds)}, {{animate: false}});")
+        super().__init__("FitOnce", "__kzCamera", key, "fit", self.bounds)
 
 
 class MapClass(ScriptElement):
     """Puts a CSS class on the map's container, or takes it off: a mode of the whole map
-    (presentation, picking) that MAP_CSS styles."""
+    (presentation, picking) that static/kz/map.css styles."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var map = {{ this._parent.get_name() }}._map || window.map_div;
-          if (map) { L.DomUtil[{{ this.on|tojson }} ? 'addClass' : 'removeClass'](
-            map.getContainer(), {{ this.css_class|tojson }}); }
-        })();
+        kz.mapClass({{ this._parent.get_name() }}, {{ this.css_class|tojson }},
+                    {{ this.on|tojson }});
         {% endmacro %}
     """)
 
@@ -984,10 +893,7 @@ class ClickMode(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(){
-          var data = window.__GLOBAL_DATA__;
-          if (data) { data.returned_objects = {{ this.returned|tojson }}; }
-        })();
+        kz.clickMode({{ this.returned|tojson }});
         {% endmacro %}
     """)
 

@@ -124,18 +124,3 @@ def details_html(rep: TravelReport, scenario: Scenario) -> str:
     return f"<div class='kz-travel' data-testid='kz-travel'>{''.join(out)}</div>"
 
 
-TRAVEL_CSS = """
-<style>
-.kz-verdict{border-radius:8px;padding:8px 10px;margin:.2rem 0 .5rem;border:1px solid #ddd}
-.kz-verdict-place{font-size:.85rem;font-weight:600;overflow-wrap:anywhere}
-.kz-verdict-text{font-size:1.05rem;font-weight:700;margin-top:2px}
-.kz-verdict-curfew,.kz-verdict-context{font-size:.85rem;margin-top:2px}
-.kz-verdict-basis{font-size:.78rem;color:#444;margin-top:1px}
-.kz-verdict-coverage{font-size:.8rem;margin-top:3px;color:#444;font-style:italic}
-.kz-noreports{background:#eef1f5;border-color:#b8c2cf}
-.kz-travel-error{color:#b2182b;font-weight:600;font-size:.9rem}
-.kz-th{font-weight:700;font-size:.9rem;margin-top:.5rem}
-.kz-travel-list{padding-left:1.1rem;margin:.15rem 0}
-.kz-travel-list li{font-size:.86rem;margin:.12rem 0;overflow-wrap:anywhere}
-</style>
-"""

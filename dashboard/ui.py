@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from . import coverage, daypanel, gazetteer, travel, travelpanel, trends, urlstate
+from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, trends, urlstate
 from .assets import ensure_leaflet, write_basemap
 from .cameras import Camera, cameras
 from .formats import FORMATS
@@ -74,7 +74,7 @@ def _geocoder(setting: str):
 def page_setup() -> None:
     st.set_page_config(page_title="Kazakhstan, January 2022 — crisis map", page_icon="🗺️",
                        layout="wide", initial_sidebar_state="auto")
-    st.html(daypanel.PANEL_CSS + travelpanel.TRAVEL_CSS + coverage.COVERAGE_CSS)
+    st.html(pagefiles.style("panel.css"))
 
 
 def scenario(settings: Settings) -> tuple[Scenario, str, str]:

@@ -77,7 +77,7 @@ def test_html_loads_nothing_from_anywhere(day7):
     assert script[:500] in page and css[:300] in page
     assert "url(data:image/png;base64," in page
     # The basemap is inside the page, not fetched from a server.
-    assert 'fetch("data:application/geo+json;base64,' in page
+    assert 'kz.basemap(map_' in page and '"data:application/geo+json;base64,' in page
 
 
 def test_html_draws_the_days_layers(scenario, day7):

@@ -525,7 +525,7 @@ def test_the_app_runs_on_the_rest_and_counts_what_it_set_aside(name, tmp_path):
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
     assert "L.map(" in args["script"] and "kz.dayKeeper(" in args["script"]
-    assert "days.show(" in args["feature_group"]  # the day's layers, drawn by the page
+    assert "kz.dayStep(" in args["feature_group"]  # the day's layers, drawn by the page
     first = loaded.days[0]
     state = as_of(loaded, first)
     html = "\n".join(el.proto.body for el in at.get("html"))

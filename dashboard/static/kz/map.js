@@ -10,6 +10,10 @@
  *   `predictLabel(label)` show a neighbouring day at once from what it keeps.
  * kz.hearSteps(keeper, {next, prev}): hears the page's Previous/Next buttons and the slider's
  *   label, and asks the keeper to predict.
+ * kz.dayStep(keeper, kept, key, layers): a step's day layers: the neighbours kept, the day shown.
+ * kz.basemap(map, url), kz.legend(map, html), kz.cityLabels(map, cities): the base map's parts.
+ * kz.moveOnce(group, slot, key, move, args), kz.mapClass(group, cls, on), kz.clickMode(list):
+ *   the view and the modes a step sets.
  */
 (function (root) {
   'use strict';
@@ -137,5 +141,94 @@
         watch.disconnect();
       });
     } catch (err) { /* another origin: no prediction, the server's steps still draw */ }
+  };
+
+  kz.dayStep = function (keeper, kept, key, layers) {
+    if (!keeper) { return; }
+    kept.forEach(function (k) { keeper.keep(k[0], k[1]); });
+    keeper.show(key, layers);
+  };
+
+  // Vector basemap fetched by the browser from a static file (not embedded in the map).
+  kz.basemap = function (map, url) {
+    if (!map.getPane('basemap')) {
+      map.createPane('basemap');
+      map.getPane('basemap').style.zIndex = 250;
+      map.getPane('basemap').style.pointerEvents = 'none';
+    }
+    // The day's region layers take their outlines from here instead of every step.
+    root.__kzBasemap = fetch(url).then(function (r) { return r.json(); });
+    root.__kzBasemap.then(function (d) {
+      L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
+        var k = f.properties.layer;
+        if (k === 'sea') {
+          return {color: '#9ecae1', weight: 0.5, fillColor: '#c6dbef', fillOpacity: 1};
+        }
+        if (k === 'home') {
+          return {color: '#525252', weight: 1.2, fillColor: '#f7f4ea', fillOpacity: 1};
+        }
+        if (k === 'region') {
+          return {color: '#969696', weight: 0.7, dashArray: '3 3', fill: false};
+        }
+        return {color: '#bdbdbd', weight: 0.8, fillColor: '#e5e5e5', fillOpacity: 1};
+      }}).addTo(map);
+      map.getContainer().setAttribute('data-basemap', 'ready');
+    }).catch(function () {
+      map.getContainer().setAttribute('data-basemap', 'failed');
+    });
+  };
+
+  // The legend: html built by the server from the vocabulary (escaped there).
+  kz.legend = function (map, html) {
+    var legend = L.control({position: 'topright'});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create('div', 'kz-legend');
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+  };
+
+  // The cities' names ([escaped name, lat, lon]), as labels that take no clicks, in one layer.
+  kz.cityLabels = function (map, cities) {
+    var labels = L.layerGroup();
+    cities.forEach(function (c) {
+      L.marker([c[1], c[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+        className: '', html: '<div class="kz-city">' + c[0] + '</div>',
+        iconSize: [120, 16], iconAnchor: [-6, 8]})}).addTo(labels);
+    });
+    labels.addTo(map);
+  };
+
+  // Moves the map the first time a key is shown, never again after: the viewer's own pan and
+  // zoom win on every later step. `slot` is the page's record of the last key moved to; `move`
+  // 'focus' ([lat, lon, zoom]: centre, never zooming out) or 'fit' ([[s, w], [n, e]]).
+  kz.moveOnce = function (group, slot, key, move, args) {
+    var map = group._map || root.map_div;
+    if (!map || root[slot] === key) { return; }
+    root[slot] = key;
+    var go = function () {
+      if (move === 'focus') {
+        map.setView([args[0], args[1]], Math.max(map.getZoom(), args[2]), {animate: false});
+      } else {
+        map.fitBounds(args, {animate: false});
+      }
+    };
+    // Leaflet ignores a new view while a zoom animation runs: wait for its end.
+    if (map._animatingZoom) { map.once('zoomend', go); } else { go(); }
+  };
+
+  // Puts a CSS class on the map's container, or takes it off: a mode of the whole map.
+  kz.mapClass = function (group, cls, on) {
+    var map = group._map || root.map_div;
+    if (map) { L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), cls); }
+  };
+
+  // Whether a click on the map is sent back to the app: streamlit-folium reads the objects it
+  // returns from the frame's __GLOBAL_DATA__, fixed when the map first mounts.
+  kz.clickMode = function (returned) {
+    var data = root.__GLOBAL_DATA__;
+    if (data) { data.returned_objects = returned; }
   };
 })(window);

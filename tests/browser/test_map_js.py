@@ -1,4 +1,4 @@
-"""The map page's own code, dashboard/static/kz/daykeeper.js, in a bare page in Chromium
+"""The map page's own code, dashboard/static/kz/map.js, in a bare page in Chromium
 (Leaflet and the script only, no Streamlit): drawing, keeping, showing, predicting, evicting,
 a reloaded scenario's days, region outlines arriving late, and hostile text."""
 
@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from dashboard.export import leaflet_assets, page_script
+from dashboard import pagefiles
+from dashboard.export import leaflet_assets
 
 DAYS = ["2022-01-02", "2022-01-03", "2022-01-04", "2022-01-05"]
 LABELS = ["Sun 2 Jan 2022", "Mon 3 Jan 2022", "Tue 4 Jan 2022", "Wed 5 Jan 2022"]
@@ -27,7 +28,7 @@ def bare(browser):
     css, leaflet = leaflet_assets()
     options = json.dumps({"days": DAYS, "labels": LABELS, "limit": 3})
     html = (f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
-            f"<script>{page_script()}</script></head><body>"
+            f"{pagefiles.script('map.js')}</head><body>"
             "<div id='map' style='width:600px;height:400px'></div><script>"
             "window.map_div = L.map('map').setView([43.2, 76.9], 8);"
             f"window.keeper = kz.dayKeeper(map_div, {options});"
