@@ -20,13 +20,11 @@ Conventions (also written into the folder's README):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import json
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -732,55 +730,3 @@ def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None
         (out / "neighbours.geojson").write_text(basemap["neighbours.geojson"], encoding="utf-8")
     (out / "README.md").write_text(_readme(imported, meta), encoding="utf-8")
     return meta
-
-
-# --------------------------------------------------------------------------- command line
-
-def run_import(args: argparse.Namespace) -> int:
-    """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written."""
-    try:
-        check_output(Path(args.out), args.force)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        imported = read_export(args.export)
-    except UnusableExport as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for problem in imported.problems:
-        print(f"{args.export}:{problem.line}: {problem.field}: {problem.message}",
-              file=sys.stderr)
-    if not imported.events:
-        print(f"error: {args.export}: no usable rows ({imported.set_aside} of {imported.rows} "
-              "set aside); nothing written", file=sys.stderr)
-        return 2
-    try:
-        meta = write_scenario(imported, args.out, args.title, force=args.force)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {args.out}: {len(imported.events)} events at {len(imported.places)} places, "
-          f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']}; "
-          f"{imported.set_aside} of {imported.rows} rows set aside", file=sys.stderr)
-    return 1 if imported.problems else 0
-
-
-def register(subparsers) -> None:
-    """Add ``import-acled`` to a parser's subcommands."""
-    p = subparsers.add_parser(
-        "import-acled", help="turn an ACLED export (CSV) into a scenario folder",
-        description="Read an ACLED export and write a scenario folder that the dashboard "
-                    "opens with --data DIR. Rows that cannot be used are reported as "
-                    "FILE:LINE: FIELD: message. Exit 0: every row imported; 1: some rows set "
-                    "aside, the folder written; 2: nothing written.")
-    p.add_argument("export", help="the ACLED export, a CSV file")
-    p.add_argument("--out", required=True, help="the scenario folder to write")
-    p.add_argument("--title", help="the dashboard's title (default: from the countries and "
-                                   "dates)")
-    p.add_argument("--force", action="store_true",
-                   help="replace the scenario files in a folder that is not empty")
-    p.set_defaults(func=run_import)

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import acled
-from dashboard.__main__ import main
+from dashboard.cli import main
 from dashboard.daypanel import events_html, figures_html
 from dashboard.mapview import day_label, layer_features
 from dashboard.scenario import EVENT_CATEGORIES, load_scenario

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import main
+from dashboard.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import html
 import io
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import exportcli
 from dashboard.brief import day_brief, md
+from dashboard.cli import main
 from dashboard.export import (
     ExportError,
     check_self_contained,
@@ -55,10 +54,7 @@ def row_index(copy, file: str, **match: str) -> int:
 
 
 def cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard")
-    exportcli.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 # --------------------------------------------------------------------------- HTML

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.__main__ import main as cli
+from dashboard.cli import main as cli
 from dashboard.scenario import (
     DEFAULT_DATA_DIR,
     EVENT_CATEGORIES,

@@ -1,0 +1,295 @@
+"""The command line, one module over the library: ``python -m dashboard validate|snapshot|near|
+export|brief|frames|import-acled``. Exit codes: 0 done; 1 problems found (validate), rows set
+aside (import-acled) or the output could not be written; 2 a bad day, place, format or folder,
+or nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import acled
+from .brief import day_brief
+from .formats import BY_EXTENSION, FORMAT
+from .scenario import DataFolderMissing, Scenario, open_scenario
+from .snapshot import snapshot
+from .timeline import DayOutOfRange, as_of, parse_day
+
+
+def load(data: str | None, *, warn: bool = True) -> Scenario | None:
+    """The scenario, its problems said on standard error; None after saying the folder is
+    missing (each command then exits 2: a missing folder is never an empty day)."""
+    try:
+        scenario = open_scenario(data)
+    except DataFolderMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    if warn:
+        for problem in scenario.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    return scenario
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load(args.dir or args.data, warn=False)
+    if scenario is None:
+        return 2
+    for problem in scenario.problems:
+        print(problem)
+    if scenario.problems:
+        print(f"{len(scenario.problems)} problem(s); {scenario.set_aside_count()} row(s) "
+              "set aside", file=sys.stderr)
+        return 1
+    print(f"clean: {len(scenario.places)} places, {len(scenario.events)} events, "
+          f"{len(scenario.statuses)} statuses, {len(scenario.restrictions)} restrictions, "
+          f"{len(scenario.figures)} figures, {len(scenario.sources)} sources", file=sys.stderr)
+    return 0
+
+
+def _day(scenario, text: str):
+    """The scenario day, or None after saying on standard error why the text is not one."""
+    try:
+        return parse_day(scenario, text)
+    except DayOutOfRange as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    scenario = load(args.data)
+    day = _day(scenario, args.day) if scenario is not None else None
+    if day is None:
+        return 2
+    json.dump(snapshot(as_of(scenario, day), scenario), sys.stdout, ensure_ascii=False,
+              indent=2)
+    print()
+    return 0
+
+
+def _near(args: argparse.Namespace) -> int:
+    from . import gazetteer, travel
+    from .geocode import geocoder_from_setting
+
+    scenario = load(args.data)
+    day = _day(scenario, args.day) if scenario is not None else None
+    if day is None:
+        return 2
+    if not args.radius_km > 0:
+        print("error: --radius-km must be a positive number of kilometres", file=sys.stderr)
+        return 2
+    try:
+        geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    found = travel.resolve(args.place, gazetteer.build(scenario), geocoder)
+    if found.notice:
+        print(f"note: {found.notice}", file=sys.stderr)
+    if found.best is None:
+        print(f"error: {found.error}", file=sys.stderr)
+        return 2
+    rep = travel.report(found.best, as_of(scenario, day), scenario, args.radius_km)
+    json.dump(travel.report_json(rep), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def _load_day(data: str | None, text: str) -> tuple[Scenario, date] | None:
+    """The scenario and the day, or None after printing why the folder is missing or the day
+    is not one of its days."""
+    try:
+        scenario = open_scenario(data)
+        day = parse_day(scenario, text)
+    except (DataFolderMissing, DayOutOfRange) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    for problem in scenario.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return scenario, day
+
+
+def _write(out: str, text: str) -> int:
+    """Write text to a file, or to stdout for '-'."""
+    if out == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def export_format(out: str, chosen: str | None) -> str | None:
+    """The --format given, else the one the --out extension names, else None."""
+    return chosen or BY_EXTENSION.get(Path(out).suffix.lower())
+
+
+def run_export(args: argparse.Namespace) -> int:
+    fmt = export_format(args.out, args.format)
+    if fmt is None:
+        names = ", ".join(f.extensions[0] for f in FORMAT.values())
+        print(f"error: cannot tell the format from {args.out!r}: name a {names} file, or give "
+              f"--format {'|'.join(FORMAT)}", file=sys.stderr)
+        return 2
+    loaded = _load_day(args.data, args.day)
+    if loaded is None:
+        return 2
+    scenario, day = loaded
+    return _write(args.out, FORMAT[fmt].build(as_of(scenario, day), scenario))
+
+
+def run_brief(args: argparse.Namespace) -> int:
+    loaded = _load_day(args.data, args.day)
+    if loaded is None:
+        return 2
+    scenario, day = loaded
+    return _write(args.out or "-", day_brief(as_of(scenario, day), scenario))
+
+
+def run_frames(args: argparse.Namespace) -> int:
+    from .frames import FramesError, render_frames
+
+    try:
+        scenario = open_scenario(args.data)
+        days = [parse_day(scenario, d) for d in args.day] if args.day else None
+    except (DataFolderMissing, DayOutOfRange) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in scenario.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    try:
+        paths = render_frames(args.data, args.out, days)
+    except FramesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write frames to {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written."""
+    try:
+        acled.check_output(Path(args.out), args.force)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        imported = acled.read_export(args.export)
+    except acled.UnusableExport as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in imported.problems:
+        print(f"{args.export}:{problem.line}: {problem.field}: {problem.message}",
+              file=sys.stderr)
+    if not imported.events:
+        print(f"error: {args.export}: no usable rows ({imported.set_aside} of {imported.rows} "
+              "set aside); nothing written", file=sys.stderr)
+        return 2
+    try:
+        meta = acled.write_scenario(imported, args.out, args.title, force=args.force)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {len(imported.events)} events at {len(imported.places)} places, "
+          f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']}; "
+          f"{imported.set_aside} of {imported.rows} rows set aside", file=sys.stderr)
+    return 1 if imported.problems else 0
+
+
+def _add_exports(subparsers) -> None:
+    """``export``, ``brief`` and ``frames``."""
+    p = subparsers.add_parser(
+        "export", help="write one day as an offline HTML map, GeoJSON or CSV",
+        description="Write one day as a single HTML file that opens offline in any browser, "
+                    "or its places, events and restrictions as GeoJSON or CSV.")
+    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("--out", required=True,
+                   help="file to write (.html, .geojson or .csv); '-' for stdout")
+    p.add_argument("--format", choices=list(FORMAT), help="default: from the --out extension")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=run_export)
+
+    p = subparsers.add_parser("brief", help="print a one-page Markdown brief of one day")
+    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("--out", help="file to write (default: stdout)")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=run_brief)
+
+    p = subparsers.add_parser(
+        "frames", help="write one 1920x1080 PNG of the map per day (needs Chromium)",
+        description="Draw each day's exported page in a headless Chromium ($CHROMIUM_PATH, "
+                    "else /usr/bin/chromium) and save it as OUT/YYYY-MM-DD.png.")
+    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--day", action="append", metavar="YYYY-MM-DD",
+                   help="only this day (repeatable; default: every day)")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=run_frames)
+
+
+def _add_import(subparsers) -> None:
+    """``import-acled``."""
+    p = subparsers.add_parser(
+        "import-acled", help="turn an ACLED export (CSV) into a scenario folder",
+        description="Read an ACLED export and write a scenario folder that the dashboard "
+                    "opens with --data DIR. Rows that cannot be used are reported as "
+                    "FILE:LINE: FIELD: message. Exit 0: every row imported; 1: some rows set "
+                    "aside, the folder written; 2: nothing written.")
+    p.add_argument("export", help="the ACLED export, a CSV file")
+    p.add_argument("--out", required=True, help="the scenario folder to write")
+    p.add_argument("--title", help="the dashboard's title (default: from the countries and "
+                                   "dates)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the scenario files in a folder that is not empty")
+    p.set_defaults(func=run_import)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="Kazakhstan January 2022 crisis map: tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a scenario folder; one line per problem")
+    p.add_argument("dir", nargs="?", help="scenario folder (default: geodata/)")
+    p.add_argument("--data", help=argparse.SUPPRESS)
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("snapshot", help="print one day's state as JSON")
+    p.add_argument("day", help="YYYY-MM-DD")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=_snapshot)
+
+    p = sub.add_parser("near", help="dangers, airports and curfew near a place on a day (JSON)")
+    p.add_argument("place", help='a place name, or "lat, lon"')
+    p.add_argument("--day", required=True, help="YYYY-MM-DD")
+    p.add_argument("--radius-km", type=float, default=25.0,
+                   help="list the dangers within this distance (default 25)")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
+                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+    p.set_defaults(func=_near)
+
+    _add_exports(sub)
+    _add_import(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
