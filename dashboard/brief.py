@@ -86,8 +86,8 @@ def _status_section(state: DayState, scenario: Scenario, numbers: dict[str, int]
     return lines
 
 
-def _disputes(fs, fig, numbers: dict[str, int]) -> str:
-    return "".join(f" — *{md(dispute_text(d))}*{_refs(numbers, d.sources)}"
+def _disputes(fs, fig, numbers: dict[str, int], day) -> str:
+    return "".join(f" — *{md(dispute_text(d, day))}*{_refs(numbers, d.sources)}"
                    for d in fs.disputes.get(fig.id, ()))
 
 
@@ -102,19 +102,20 @@ def _figures_section(state: DayState, scenario: Scenario,
         fs = state.figures[metric]
         fig = fs.figure
         also = "; ".join(f"{md(format_figure(f))} (reported {f.reported_on.isoformat()})"
-                         f"{_refs(numbers, f.sources)}{_disputes(fs, f, numbers)}"
+                         f"{_refs(numbers, f.sources)}{_disputes(fs, f, numbers, state.day)}"
                          for f in fs.also_reported)
         lines.append(
             f"- **{md(fs.label)}:** {md(format_figure(fig))}, reported on "
             f"{fig.reported_on.isoformat()} ({md(fig.scope)})"
-            f"{_refs(numbers, fig.sources)}{_disputes(fs, fig, numbers)}"
+            f"{_refs(numbers, fig.sources)}{_disputes(fs, fig, numbers, state.day)}"
             + (f". Also reported: {also}" if also else ""))
     if state.regional:
         lines += ["", "By region and city:", ""]
         lines += [f"- {md(f.scope)}: {md(METRIC_LABELS.get(f.metric, f.metric))} "
                   f"{md(format_figure(f))}, reported on {f.reported_on.isoformat()}"
                   f"{_refs(numbers, f.sources)}"
-                  + "".join(f" — *{md(dispute_text(d))}*" for d in scenario.disputes.get(f.id, ()))
+                  + "".join(f" — *{md(dispute_text(d, state.day))}*"
+                            for d in scenario.disputes.get(f.id, ()))
                   for f in state.regional]
     return lines
 

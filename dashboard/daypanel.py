@@ -108,10 +108,11 @@ def figures_rows(state: DayState, scenario: Scenario,
             "as_of": f"{fig.reported_on.day} {fig.reported_on:%b}",
             "scope": fig.scope,
             "sources": _publishers(scenario, fig.sources),
-            "disputes": [dispute_text(d) for d in fs.disputes.get(fig.id, ())],
+            "disputes": [dispute_text(d, state.day) for d in fs.disputes.get(fig.id, ())],
             "also": [f"{format_figure(f)} ({_publishers(scenario, f.sources)}, reported "
                      f"{f.reported_on.day} {f.reported_on:%b})"
-                     + "".join(f" — {dispute_text(d)}" for d in fs.disputes.get(f.id, ()))
+                     + "".join(f" — {dispute_text(d, state.day)}"
+                               for d in fs.disputes.get(f.id, ()))
                      for f in fs.also_reported],
         })
     return rows
@@ -124,7 +125,8 @@ def regional_html(state: DayState, scenario: Scenario) -> str:
         return ""
     by_scope: dict[str, list[str]] = {}
     for fig in state.regional:
-        disputes = "".join(f" — {dispute_text(d)}" for d in scenario.disputes.get(fig.id, ()))
+        disputes = "".join(f" — {dispute_text(d, state.day)}"
+                           for d in scenario.disputes.get(fig.id, ()))
         by_scope.setdefault(fig.scope, []).append(
             f"<li data-regional='{esc(fig.id)}'>{esc(METRIC_LABELS.get(fig.metric, fig.metric))}"
             f": <b>{esc(format_figure(fig))}</b>{esc(disputes)} <span class='kz-muted'>reported "
@@ -237,7 +239,8 @@ def control_rows(state: DayState, scenario: Scenario) -> list[dict]:
                      "status": status.status, "label": status_label(status),
                      "since": f"{status.valid_from.day} {status.valid_from:%b}",
                      "detail": status.detail,
-                     "disputes": [dispute_text(d) for d in scenario.disputes.get(status.id, ())],
+                     "disputes": [dispute_text(d, state.day)
+                                  for d in scenario.disputes.get(status.id, ())],
                      "sources": _publishers(scenario, status.sources)})
     return sorted(rows, key=lambda r: (order.index(r["status"]), r["name"]))
 

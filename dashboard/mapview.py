@@ -542,7 +542,7 @@ def _control_features(state: DayState, scenario: Scenario) -> list[dict]:
                              key=lambda pair: order.index(pair[1].status)):
         place = ps.place
         colour = CONTROL_COLOURS.get(status.status, "#8c8c8c")
-        disputes = [f"<i>{esc(dispute_text(d))}</i>"
+        disputes = [f"<i>{esc(dispute_text(d, state.day))}</i>"
                     for d in scenario.disputes.get(status.id, ())]
         popup = _popup(scenario, place.name,
                        [_status_line(status), *disputes, esc(place.detail),

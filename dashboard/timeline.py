@@ -216,10 +216,14 @@ def retracted(scenario: Scenario, row_id: str) -> bool:
     return any(d.kind == "retracted" for d in scenario.disputes.get(row_id, ()))
 
 
-def dispute_text(dispute: Dispute) -> str:
-    """'Retracted by the Health Ministry on 9 Jan 2022: ...': the words every surface shows."""
+def dispute_text(dispute: Dispute, day: date | None = None) -> str:
+    """'Retracted by the Health Ministry on 9 Jan 2022: ...': the words every surface shows;
+    seen from a ``day`` before the dispute, 'Later corrected by ...'."""
     detail = f": {dispute.detail}" if dispute.detail else ""
-    return (f"{DISPUTE_LABELS[dispute.kind].capitalize()} by {dispute.by} on "
+    label = DISPUTE_LABELS[dispute.kind]
+    label = f"Later {label}" if day is not None and dispute.reported_on > day \
+        else label.capitalize()
+    return (f"{label} by {dispute.by} on "
             f"{dispute.reported_on.day} {dispute.reported_on:%b %Y}{detail}")
 
 

@@ -283,3 +283,17 @@ def test_near_reports_the_data_problems(bundled_copy):
     assert done.returncode == 0
     assert "warning: events.csv:0: -: file is missing" in done.stderr
     assert json.loads(done.stdout)["level"] != "clear"
+
+
+def test_a_dispute_seen_from_an_earlier_day_says_later(scenario):
+    """On 6 January the ministry's 18 security deaths stand; its correction came on the 9th:
+    the panel and the brief say so as what came later, with its date."""
+    sixth = as_of(scenario, D(6))
+    panel = daypanel.figures_html(sixth, scenario)
+    assert "Later corrected by Interior Ministry" in panel and "on 9 Jan 2022" in panel
+    assert "Later corrected by Interior Ministry" in day_brief(sixth, scenario)
+    ninth = daypanel.figures_html(as_of(scenario, D(9)), scenario)
+    # On the 9th the ministry's 16 is the headline; only the Prosecutor General's 19 of the
+    # 15th came later.
+    assert "Later corrected by Interior Ministry" not in ninth
+    assert "Later corrected by Prosecutor General" in ninth
