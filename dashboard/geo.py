@@ -81,13 +81,6 @@ def _region_shapes(scenario: Scenario) -> list[tuple[dict, object]]:
     return shapes
 
 
-def in_geometry(lat: float, lon: float, geometry: dict) -> bool:
-    """Whether a point lies in a GeoJSON Polygon or MultiPolygon (holes respected)."""
-    if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        return False
-    return shape(geometry).covers(Point(lon, lat))
-
-
 def region_at(scenario: Scenario, lat: float, lon: float) -> dict | None:
     """The properties (id, name) of the scenario region containing the point, if any."""
     here = Point(lon, lat)

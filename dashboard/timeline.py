@@ -42,11 +42,8 @@ METRIC_LABELS = {
 }
 
 
-# Who held a site or city: the words every surface uses for a `control` status, and those
-# under which a site is an active danger for a traveller (from vocab.py).
+# Who held a site or city: the words every surface uses for a `control` status (vocab.py).
 CONTROL_LABELS = {v.key: v.label for v in STATUS_KIND["control"].values}
-CONTROL_DANGER = frozenset(v.key for v in STATUS_KIND["control"].values if v.danger)
-DISPUTE_LABELS = {"disputed": "disputed", "retracted": "retracted", "corrected": "corrected"}
 
 
 class DayOutOfRange(ValueError):
@@ -154,12 +151,17 @@ def _in_force(scenario: Scenario, day: date):
     return places, restrictions, flights, advice
 
 
+def _national_ids(scenario: Scenario) -> frozenset[str]:
+    names = {scenario.meta.country} | {p.name for p in scenario.places.values()
+                                       if p.kind == "country"}
+    return frozenset(f.id for f in (*scenario.figures, *scenario.followed)
+                     if f.scope.split(" (")[0].strip() in names)
+
+
 def national(scenario: Scenario, fig: Figure) -> bool:
     """Whether a figure counts the whole country (its scope is the country, with or without a
     qualifier in brackets: "Kazakhstan (protesters)") rather than one region or city."""
-    names = {scenario.meta.country} | {p.name for p in scenario.places.values()
-                                       if p.kind == "country"}
-    return fig.scope.split(" (")[0].strip() in names
+    return fig.id in per_scenario(scenario, "national_ids", _national_ids)
 
 
 def _national(scenario: Scenario) -> tuple[Figure, ...]:
@@ -207,11 +209,6 @@ def figures_as_of(scenario: Scenario, day: date) -> dict[str, FigureState]:
     return result
 
 
-def disputes_of(scenario: Scenario, row_id: str) -> tuple[Dispute, ...]:
-    """Who denied, retracted or corrected the row ``row_id``, in the order reported."""
-    return scenario.disputes.get(row_id, ())
-
-
 def retracted(scenario: Scenario, row_id: str) -> bool:
     return any(d.kind == "retracted" for d in scenario.disputes.get(row_id, ()))
 
@@ -220,9 +217,8 @@ def dispute_text(dispute: Dispute, day: date | None = None) -> str:
     """'Retracted by the Health Ministry on 9 Jan 2022: ...': the words every surface shows;
     seen from a ``day`` before the dispute, 'Later corrected by ...'."""
     detail = f": {dispute.detail}" if dispute.detail else ""
-    label = DISPUTE_LABELS[dispute.kind]
-    label = f"Later {label}" if day is not None and dispute.reported_on > day \
-        else label.capitalize()
+    later = day is not None and dispute.reported_on > day
+    label = f"Later {dispute.kind}" if later else dispute.kind.capitalize()
     return (f"{label} by {dispute.by} on "
             f"{dispute.reported_on.day} {dispute.reported_on:%b %Y}{detail}")
 

@@ -20,11 +20,7 @@ from . import coverage
 from .gazetteer import Gazetteer, parse_coordinates
 from .geo import compass, distance_bearing, measure, region_at, unlocated
 from .scenario import Scenario
-from .timeline import (
-    CONTROL_LABELS,
-    DayState,
-    area_names,
-)
+from .timeline import DayState, area_names, status_label
 from .vocab import RESTRICTION_LABELS, UNREST_CATEGORIES, status_value
 
 DEFAULT_RADIUS_KM = 25.0
@@ -217,36 +213,41 @@ def _somewhere(place) -> str:
     return ""
 
 
+def _danger(place, kind: str, reason: str, sources, lat: float, lon: float) -> Danger:
+    """A place as seen from the point: measured to its extent (checkpoints: their ring), or
+    known only by its city."""
+    m = measure(place, lat, lon, ring=place.kind == "checkpoint")
+    city = _somewhere(place)
+    return Danger(place.id, place.name, kind, m.edge_km, m.centre_km, m.bearing,
+                  compass(m.bearing), m.lat, m.lon, place.approximate, place.radius_m or 0.0,
+                  reason, tuple(sources), city, bool(city) and m.edge_km == 0.0)
+
+
+def _nearest_first(dangers) -> list[Danger]:
+    """Located dangers nearest first (ties: name), then those known only by their city."""
+    return sorted(dangers, key=lambda d: (not d.located, d.distance_km, d.centre_km, d.name))
+
+
 def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[Danger]:
     """Every active danger of the day: located ones nearest first (ties: name), then those
     known only by their city, nearest city first."""
     found: dict[tuple[str, str], Danger] = {}
 
-    def add(place, kind: str, reason: str, sources, ring: bool = False) -> None:
-        key = (place.id, kind)
-        if key in found:
-            return
-        m = measure(place, lat, lon, ring=ring)
-        city = _somewhere(place)
-        found[key] = Danger(place.id, place.name, kind, m.edge_km, m.centre_km, m.bearing,
-                            compass(m.bearing), m.lat, m.lon, place.approximate,
-                            place.radius_m or 0.0, reason, tuple(sources), city,
-                            bool(city) and m.edge_km == 0.0)
+    def add(place, kind: str, reason: str, sources) -> None:
+        if (place.id, kind) not in found:
+            found[(place.id, kind)] = _danger(place, kind, reason, sources, lat, lon)
 
     for ps in state.places:
         for status in ps.statuses:
             kind = _danger_kind(status)
             if kind:
-                add(ps.place, kind, f"{kind}: {status.detail}".strip(": "),
-                    status.sources, ring=ps.place.kind == "checkpoint")
+                add(ps.place, kind, f"{kind}: {status.detail}".strip(": "), status.sources)
     for event in state.events:
         place = scenario.places.get(event.place_id)
         if event.category in UNREST_CATEGORIES and place is not None and place.kind != "country":
             kind = event.category.replace("_", " ")
-            add(place, kind, f"{kind} reported this day: {event.summary}", event.sources,
-                ring=place.kind == "checkpoint")
-    return sorted(found.values(), key=lambda d: (not d.located, d.distance_km, d.centre_km,
-                                                 d.name))
+            add(place, kind, f"{kind} reported this day: {event.summary}", event.sources)
+    return _nearest_first(found.values())
 
 
 def _within_place(scenario: Scenario, area: str, lat: float, lon: float) -> bool:
@@ -397,17 +398,10 @@ def _context(state: DayState, rules: list[RuleInfo]) -> list[str]:
 def _control(state: DayState, scenario: Scenario, lat: float, lon: float,
              radius_km: float) -> list[Danger]:
     """Sites and cities within the radius with a control status this day, nearest first."""
-    found = []
-    for ps, status in state.with_status("control"):
-        m = measure(ps.place, lat, lon)
-        city = _somewhere(ps.place)
-        if m.edge_km <= radius_km or (city and m.centre_km <= radius_km):
-            found.append(Danger(ps.place.id, ps.place.name, CONTROL_LABELS[status.status],
-                                m.edge_km, m.centre_km, m.bearing, compass(m.bearing), m.lat,
-                                m.lon, ps.place.approximate, ps.place.radius_m or 0.0,
-                                status.detail, tuple(status.sources), city,
-                                bool(city) and m.edge_km == 0.0))
-    return sorted(found, key=lambda d: (not d.located, d.distance_km, d.centre_km, d.name))
+    found = [_danger(ps.place, status_label(status), status.detail, status.sources, lat, lon)
+             for ps, status in state.with_status("control")]
+    return _nearest_first(d for d in found if d.distance_km <= radius_km
+                          or (not d.located and d.centre_km <= radius_km))
 
 
 def report_json(rep: TravelReport) -> dict:
