@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 import zlib
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from streamlit_folium import st_folium
 
 from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, trends, urlstate
 from .assets import ensure_leaflet, write_basemap
+from .brief import md
 from .cameras import Camera, cameras
 from .formats import FORMATS
 from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
@@ -42,8 +44,15 @@ def _signature(data_dir: Path) -> tuple:
     """Names, sizes and times of the data files: a change reloads the scenario."""
     if not data_dir.is_dir():
         return ()
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                        for p in data_dir.iterdir() if p.is_file()))
+    found = []
+    for path in data_dir.iterdir():
+        try:  # a file can go between the listing and its stat (an editor's lock file)
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 @st.cache_resource(show_spinner="Loading the scenario…", max_entries=8)
@@ -82,7 +91,7 @@ def scenario(settings: Settings) -> tuple[Scenario, str, str]:
     try:
         require_folder(settings.data_dir)
     except DataFolderMissing as exc:
-        st.error(f"No scenario to show: {exc}. Start the app with `--data DIR` naming a "
+        st.error(f"No scenario to show: {md(exc)}. Start the app with `--data DIR` naming a "
                  "scenario folder.", icon="⛔")
         st.stop()
     signature = _signature(settings.data_dir)
@@ -94,7 +103,7 @@ def scenario(settings: Settings) -> tuple[Scenario, str, str]:
 def problems_notice(loaded: Scenario) -> None:
     if not loaded.problems:
         return
-    st.warning(f"{loaded.set_aside_count()} row(s) of the data in {loaded.data_dir} were set "
+    st.warning(f"{loaded.set_aside_count()} row(s) of the data in {md(loaded.data_dir)} were set "
                f"aside ({len(loaded.problems)} problem(s)); the map shows the rest.",
                icon="⚠️")
     with st.expander("What was set aside, and why"):
@@ -210,7 +219,7 @@ def camera_selector(views: dict[str, Camera]) -> Camera | None:
         st.session_state["_camera_moves"] = st.session_state.get("_camera_moves", 0) + 1
 
     key = st.segmented_control("Camera", list(views), key="view", format_func=lambda k:
-                               views[k].label, on_change=chosen,
+                               md(views[k].label), on_change=chosen,
                                label_visibility="collapsed",
                                help="Moves the map to a preset view; your zoom is kept "
                                     "until you choose another.")
@@ -337,14 +346,14 @@ def _traveller_search(settings: Settings, loaded: Scenario, state: DayState
         options = list(found.candidates)
         chosen = st.selectbox(
             "Matches", options, key=f"match-{query}",
-            format_func=lambda r: f"{r.name} — {r.detail or r.matched_by}")
+            format_func=lambda r: md(f"{r.name} — {r.detail or r.matched_by}"))
     rep = travel.report(chosen, state, loaded)
     st.html(travelpanel.verdict_html(rep))
     return rep, pick
 
 
 def traveller_panel(rep: travel.TravelReport, loaded: Scenario) -> None:
-    with st.expander(f"For a traveller at {rep.place.name}", expanded=True):
+    with st.expander(f"For a traveller at {md(rep.place.name)}", expanded=True):
         st.html(travelpanel.details_html(rep, loaded))
 
 
@@ -395,7 +404,7 @@ def sidebar_about(loaded: Scenario) -> None:
         st.markdown(f"{len(loaded.places)} places, {len(loaded.events)} events and "
                     f"{len(loaded.sources)} sources. Every item cites its sources; approximate "
                     "places are drawn as areas, never as pins. Times are local (UTC"
-                    f"{loaded.meta.utc_offset}).")
+                    f"{md(loaded.meta.utc_offset)}).")
         st.caption(f"{gazetteer.GEONAMES_ATTRIBUTION}. {GEOCODER_ATTRIBUTION}.")
 
 

@@ -4,6 +4,7 @@ page: the text must be shown as text and nothing in it may run."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def payload(tag: str) -> str:
     return (f"{tag} <img src=x onerror=\"{run}\"><script>{run}</script>"
             f"<a href=\"javascript:{run}\">link</a> {{{{7*7}}}} **bold** [md](javascript:{run})")
 
+
+# Texts outside the tables that reach a page or a label: scenario.json's, and the name of
+# every feature of the outline files.
+META_FIELDS = ("title", "utc_offset")
+OUTLINES = ("neighbours.geojson", "regions.geojson")
 
 # (file, column): each row's value gets a payload tagged file.column.row
 FIELDS = (
@@ -52,4 +58,21 @@ def hostile_copy(target: Path) -> Path:
             writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
+    _hostile_json(target)
     return target
+
+
+def _hostile_json(target: Path) -> None:
+    """scenario.json's texts and every feature name of the two outline files get a payload."""
+    meta_path = target / "scenario.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for key in META_FIELDS:
+        meta[key] = f"{meta[key]} {payload(f'scenario.json.{key}')}"
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    for file in OUTLINES:
+        path = target / file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for number, feature in enumerate(data["features"]):
+            props = feature["properties"]
+            props["name"] = f"{props['name']} {payload(f'{file}.name.{number}')}"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -365,3 +365,42 @@ def test_the_coverage_table_marks_no_reports():
     html = page_html(run_app({"day": "2022-01-06"}))
     assert "data-testid='kz-coverage'" in html
     assert "title='no reports in this data'" in html
+
+
+def _strings(message) -> list[str]:
+    """Every text field of a Streamlit element's message, nested ones included."""
+    found = []
+    for descriptor, value in message.ListFields():
+        values = value if descriptor.is_repeated else [value]
+        for item in values:
+            if isinstance(item, str):
+                found.append(item)
+            elif hasattr(item, "ListFields"):
+                found.extend(_strings(item))
+    return found
+
+
+def _elements(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _elements(child)
+
+
+def test_text_from_data_is_text_in_every_label(tmp_path, monkeypatch):
+    """Labels, captions, menus and headings render Markdown: data that reaches them (the
+    scenario's UTC offset, a country's name as a camera preset, a searched place's name) is
+    escaped, so no image is fetched and no link is made from the data."""
+    from tests.hostile_text import hostile_copy
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(hostile_copy(tmp_path / "geodata")))
+    at = search(run_app({"day": "2022-01-07"}), "Almaty International Airport")
+    assert not at.exception
+    texts = [text for node in _elements(at._tree)
+             if getattr(node, "type", None) not in ("html", "component_instance", None)
+             and getattr(node, "proto", None) is not None
+             for text in _strings(node.proto)]
+    reached = " ".join(texts).replace("\\", "")
+    for tag in ("scenario.json.utc_offset", "neighbours.geojson.name", "places.csv.name"):
+        assert tag in reached, tag
+    for text in texts:
+        assert not re.search(r"(?<!\\)\*\*bold|(?<!\\)\]\(javascript|(?<!\\)<img", text), text

@@ -69,6 +69,22 @@ def test_search_answers_hostile_names_as_text(page, hostile_server):
     wait_for_app(page)
     text = page.get_by_test_id("kz-verdict").inner_text()
     assert "places.csv.name" in text and "<img src=x" in text
+    # Labels render Markdown: the data's text in them is shown as typed, no link or image made.
+    labels = {
+        "traveller": page.get_by_test_id("stExpander").filter(has_text="For a traveller at"),
+        "camera": page.locator("[data-testid=stButtonGroup]").filter(
+            has_text="neighbours.geojson.name"),
+    }
+    for name, label in labels.items():
+        shown = label.first.inner_text()
+        assert "**bold**" in shown and "[md](javascript:" in shown, name
+        assert label.first.locator("a, img").count() == 0, name
+    page.get_by_test_id("stSidebar").get_by_text("About the data").click()
+    about = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(
+        has_text="About the data").first
+    assert "scenario.json.utc_offset" in about.inner_text()
+    assert about.locator("img").count() == 0
+    assert external_requests(page) == []
     frame = map_frame(page)
     frame.evaluate(OPEN_ALL)
     assert frame.evaluate(RAN) is None and page.evaluate(RAN) is None
