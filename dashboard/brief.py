@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from .caveats import set_aside
 from .daypanel import PANEL_METRICS, badges, control_rows
 from .export import web_url
 from .scenario import Scenario
@@ -204,6 +205,8 @@ def day_brief(state: DayState, scenario: Scenario) -> str:
     lines = [f"# {md(scenario.meta.title)}: {_day(state.day)}", "",
              f"**{md(headline)}**{head_refs}", "",
              f"Times are local (UTC{md(scenario.meta.utc_offset)}).", ""]
+    if scenario.problems:
+        lines += [f"> **Data incomplete:** {md(set_aside(scenario))}", ""]
     for section in (_status_section(state, scenario, numbers),
                     _figures_section(state, scenario, numbers),
                     _control_section(state, scenario, numbers),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from datetime import date
@@ -19,6 +20,8 @@ from .formats import BY_EXTENSION, FORMAT
 from .scenario import DataFolderMissing, Scenario, open_scenario
 from .snapshot import snapshot
 from .timeline import DayOutOfRange, as_of, parse_day
+
+MAX_KM = 20_000  # half the way round the Earth: no two points are further apart
 
 
 def load(data: str | None, *, warn: bool = True) -> Scenario | None:
@@ -33,6 +36,24 @@ def load(data: str | None, *, warn: bool = True) -> Scenario | None:
         for problem in scenario.problems:
             print(f"warning: {problem}", file=sys.stderr)
     return scenario
+
+
+def kilometres(text: str) -> float:
+    """A distance option: a finite positive number (``inf`` and ``nan`` are not distances)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_KM):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a distance: give kilometres above 0 and at most {MAX_KM:,}")
+    return value
+
+
+def print_json(value: object) -> None:
+    """An answer as strict JSON on standard output (never Infinity or NaN)."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    print()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -65,9 +86,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
         return 2
-    json.dump(snapshot(as_of(scenario, day), scenario), sys.stdout, ensure_ascii=False,
-              indent=2)
-    print()
+    print_json(snapshot(as_of(scenario, day), scenario))
     return 0
 
 
@@ -78,9 +97,6 @@ def _near(args: argparse.Namespace) -> int:
     scenario = load(args.data)
     day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
-        return 2
-    if not args.radius_km > 0:
-        print("error: --radius-km must be a positive number of kilometres", file=sys.stderr)
         return 2
     try:
         geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
@@ -94,8 +110,7 @@ def _near(args: argparse.Namespace) -> int:
         print(f"error: {found.error}", file=sys.stderr)
         return 2
     rep = travel.report(found.best, as_of(scenario, day), scenario, args.radius_km)
-    json.dump(travel.report_json(rep), sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    print_json(travel.report_json(rep))
     return 0
 
 
@@ -278,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("near", help="dangers, airports and curfew near a place on a day (JSON)")
     p.add_argument("place", help='a place name, or "lat, lon"')
     p.add_argument("--day", required=True, help="YYYY-MM-DD")
-    p.add_argument("--radius-km", type=float, default=25.0,
+    p.add_argument("--radius-km", type=kilometres, default=25.0,
                    help="list the dangers within this distance (default 25)")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
     p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .caveats import none_word
 from .mapview import esc, sources_html
 from .scenario import Scenario
 from .timeline import (
@@ -45,10 +46,12 @@ def badges(state: DayState, scenario: Scenario) -> list[Badge]:
         tone = "bad" if r.status == "blackout" else "warn"
         result.append(Badge("internet", "Internet", r.status, tone, r.detail))
     else:
-        result.append(Badge("internet", "Internet", "no disruption reported", "none", ""))
+        result.append(Badge("internet", "Internet", none_word(
+            scenario, "internet", "no disruption reported"), "none", ""))
     banks = state.restriction("banks")
     result.append(Badge("banks", "Banks", banks[0].status, "bad", banks[0].detail) if banks else
-                  Badge("banks", "Banks", "no closure reported", "none", ""))
+                  Badge("banks", "Banks", none_word(scenario, "banks", "no closure reported"),
+                        "none", ""))
     soe = state.restriction("state_of_emergency")
     if soe:
         areas = sorted({a for r in soe for a in r.area})
@@ -57,7 +60,8 @@ def badges(state: DayState, scenario: Scenario) -> list[Badge]:
                             "(ends at 00:00 the next day)" if any(r.valid_to for r in soe)
                             else ""))
     else:
-        result.append(Badge("soe", "State of emergency", "none", "none", ""))
+        result.append(Badge("soe", "State of emergency",
+                            none_word(scenario, "state_of_emergency", "none"), "none", ""))
     curfew = [r for r in state.restriction("curfew") if r.hours]
     if curfew:
         hours = sorted({r.hours for r in curfew})
@@ -65,7 +69,8 @@ def badges(state: DayState, scenario: Scenario) -> list[Badge]:
         result.append(Badge("curfew", "Curfew", f"{' / '.join(hours)} local time", "bad",
                             f"{area_names(scenario, areas)} (UTC{scenario.meta.utc_offset})"))
     else:
-        result.append(Badge("curfew", "Curfew", "none", "none", ""))
+        result.append(Badge("curfew", "Curfew", none_word(scenario, "curfew", "none"), "none",
+                            ""))
     alert = state.restriction("terror_alert")
     if alert:
         result.append(Badge("alert", "Terror alert", alert[0].status, "bad", alert[0].detail))

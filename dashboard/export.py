@@ -27,6 +27,7 @@ import folium
 from jinja2 import Template
 
 from . import daypanel, pagefiles, trends
+from .caveats import data_json, set_aside
 from .mapview import (
     LAYERS,
     RawText,
@@ -212,6 +213,7 @@ def day_geojson(state: DayState, scenario: Scenario) -> dict:
             "title": scenario.meta.title,
             "date": state.day.isoformat(),
             "headline": state.headline.headline if state.headline else None,
+            "data": data_json(scenario),
             "features": features}
 
 
@@ -347,7 +349,9 @@ def _side_html(state: DayState, scenario: Scenario) -> str:
     sources = snapshot(state, scenario)["sources"]
     return (
         "<aside class='kz-side'>"
-        "<h2>Figures as of this day</h2>" + daypanel.figures_html(state, scenario)
+        + (f"<p class='kz-caveat' data-testid='kz-set-aside'>{esc(set_aside(scenario))}</p>"
+           if scenario.problems else "")
+        + "<h2>Figures as of this day</h2>" + daypanel.figures_html(state, scenario)
         + daypanel.regional_html(state, scenario)
         + "<h2>What changed since the day before</h2>" + daypanel.changes_html(state)
         + "<h2>Who held what</h2>" + daypanel.control_html(state, scenario)

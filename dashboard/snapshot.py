@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .caveats import data_json
 from .scenario import Scenario
 from .timeline import DayState, dispute_text
 
@@ -50,6 +51,7 @@ def snapshot(state: DayState, scenario: Scenario) -> dict[str, Any]:
     """The day's state in the documented JSON shape."""
     return {
         "date": state.day.isoformat(),
+        "data": data_json(scenario),
         "headline": ({"text": state.headline.headline, "sources": list(state.headline.sources)}
                      if state.headline else None),
         "places": [_place(ps, scenario) for ps in state.places],

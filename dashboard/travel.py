@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import coverage
+from .caveats import NOT_IN_DATA, data_json, has_kind
 from .gazetteer import Gazetteer, parse_coordinates
 from .geo import compass, distance_bearing, measure, region_at, unlocated
 from .scenario import Scenario
@@ -194,6 +195,8 @@ class TravelReport:
     basis: str = "none"  # inside, near, city, rules, none: which verdict applies (module doc)
     # Dangers known only by their city, for the cities the point lies in or near.
     unlocated: tuple[Danger, ...] = field(default=())
+    # Whether the data loaded whole (caveats.data_json): an answer from part of the data says so.
+    data: dict = field(default_factory=dict, compare=False)
 
 
 def _danger_kind(status) -> str:
@@ -369,12 +372,13 @@ def report(place: Resolved, state: DayState, scenario: Scenario,
         emergency=tuple(r for r in rules if r.kind == "state_of_emergency"),
         other_rules=tuple(r for r in rules if r.kind not in ("curfew", "state_of_emergency")),
         advice=advice,
-        context=tuple(_context(state, rules)),
+        context=tuple(_context(state, rules) + _unknown_kinds(scenario)),
         coverage=coverage.coverage_words(scenario, region_id, region_name, state.day),
         control=tuple(_control(state, scenario, place.lat, place.lon, radius_km)),
         basis=basis,
         unlocated=tuple(d for d in dangers if not d.located
                         and (d.in_city or d.centre_km <= radius_km)),
+        data=data_json(scenario),
     )
 
 
@@ -393,6 +397,12 @@ def _context(state: DayState, rules: list[RuleInfo]) -> list[str]:
         elif rule.kind != "curfew":  # every other kind in force (vocab.py)
             lines.append(f"{rule.label}: {rule.status} ({rule.where}).")
     return list(dict.fromkeys(lines))
+
+
+def _unknown_kinds(scenario: Scenario) -> list[str]:
+    """The traveller's rules this scenario holds no data about: said, never taken as none."""
+    return [f"{RESTRICTION_LABELS[kind]}: {NOT_IN_DATA}, so nothing can be said of it here."
+            for kind in ("state_of_emergency", "curfew") if not has_kind(scenario, kind)]
 
 
 def _control(state: DayState, scenario: Scenario, lat: float, lon: float,
@@ -418,6 +428,7 @@ def report_json(rep: TravelReport) -> dict:
         "reasons": list(rep.reasons),
         "context": list(rep.context),
         "coverage": rep.coverage,
+        "data": rep.data,
         "dangers": [{"id": d.id, "name": d.name, "kind": d.kind,
                      "distance_km": round(d.distance_km, 2),
                      "centre_distance_km": round(d.centre_km, 2),

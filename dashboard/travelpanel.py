@@ -53,9 +53,11 @@ def verdict_html(rep: TravelReport) -> str:
         f"<div class='kz-verdict-basis'>Why: {esc(BASIS_WORDS[rep.basis])}</div>"
         + (f"<div class='kz-verdict-curfew'>Curfew: {curfew} local time</div>" if curfew else "")
         + "".join(f"<div class='kz-verdict-context'>{esc(line)}</div>" for line in rep.context
-                  if not line.startswith("Curfew"))
+                  if not line.startswith("Curfew "))
         + (f"<div class='kz-verdict-coverage' data-testid='kz-coverage-note'>"
            f"{esc(rep.coverage)}</div>" if rep.coverage else "")
+        + (f"<div class='kz-verdict-coverage' data-testid='kz-set-aside'>"
+           f"{esc(rep.data['note'])}</div>" if rep.data.get("note") else "")
         + "</div>")
 
 
