@@ -37,7 +37,7 @@ from benchmarks.generate import check, generate  # noqa: E402
 from dashboard.mapview import LAYER_KEYS, layer_features  # noqa: E402
 from dashboard.scenario import DEFAULT_DATA_DIR, load_scenario  # noqa: E402
 from dashboard.timeline import as_of  # noqa: E402
-from tests.browser.harness import (  # noqa: E402
+from harness.browser import (  # noqa: E402
     DEFAULT_VIEWPORT,
     FOLIUM_URL_PART,
     OPENING_TOGETHER,

@@ -6,7 +6,7 @@ Fixtures
     app_server         session   the default app (dashboard/app.py), started once
     page               function  a fresh context + page; ``page.requests`` lists every URL
 
-Helpers live in tests/browser/harness.py (shared with benchmarks/) and are re-exported here:
+Helpers live in harness/browser.py (shared with benchmarks/) and are re-exported here:
     chromium_path, external_requests, wait_for_app, map_frame, Server
 
 Marker
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.harness import (  # noqa: F401 - re-exported for the tests
+from harness.browser import (  # noqa: F401 - re-exported for the tests
     ARTIFACTS,
     DEFAULT_APP,
     DEFAULT_VIEWPORT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import (
+from harness.browser import (
     DEFAULT_APP,
     OPENING_TOGETHER,
     ServerError,

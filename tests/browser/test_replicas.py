@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
-from tests.browser.harness import (
+from harness.browser import (
     MAP_SHOWS_DAY,
     NEXT_LABEL,
     DayView,

@@ -35,7 +35,7 @@ from playwright.sync_api import Browser, Frame, Page, Playwright, expect
 
 from dashboard.frames import CHROMIUM_ARGS as FRAMES_CHROMIUM_ARGS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 FAILURES = ARTIFACTS / "failures"
 DEFAULT_APP = "dashboard/app.py"
