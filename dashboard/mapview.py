@@ -221,19 +221,42 @@ class DayDraw(ScriptElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         window.__kzDraw = kz.draw;
-        window.__kzDays = kz.dayKeeper({{ this._parent.get_name() }}, {{ this.options }});
-        kz.hearSteps(window.__kzDays, {{ this.keys }});
+        window.__kzDays = kz.dayKeeper({{ this._parent.get_name() }}, {{ this.message }});
+        kz.hearSteps(window.__kzDays, {{ this.message }}.controls);
         {% endmacro %}
     """)
 
-    def __init__(self, days: list[date], *, next_key: str = "next", prev_key: str = "prev",
+    def __init__(self, days: list[date], controls: StepControls | None = None, *,
                  limit: int = 32):
         super().__init__()
         self._name = "DayDraw"
-        self.options = script_json({"days": [d.isoformat() for d in days],
-                                    "labels": [day_label(d) for d in days],
-                                    "limit": int(limit)})
-        self.keys = script_json({"next": _css_key(next_key), "prev": _css_key(prev_key)})
+        self.message = script_json(days_message(days, controls, limit))
+
+
+# The version of the messages between the server and static/kz/map.js (its header documents
+# them): a change of their shape changes it, and the page refuses a version it does not know.
+PROTOCOL = 1
+
+
+@dataclass(frozen=True)
+class StepControls:
+    """The page's controls that move the day, by the keys the UI layer gave them: the page
+    hears them to show a kept day at once. Streamlit marks a keyed element ``st-key-KEY``."""
+
+    next: str
+    prev: str
+    day: str  # a slider over the scenario's days: its range input's value is the day's index
+
+    def selectors(self) -> dict[str, str]:
+        return {"next": f".st-key-{_css_key(self.next)} button",
+                "prev": f".st-key-{_css_key(self.prev)} button",
+                "day": f".st-key-{_css_key(self.day)} input[type=range]"}
+
+
+def days_message(days: list[date], controls: StepControls | None, limit: int) -> dict:
+    """The page's ``days`` message: once per map."""
+    return {"v": PROTOCOL, "days": [d.isoformat() for d in days], "limit": int(limit),
+            "controls": controls.selectors() if controls else {}}
 
 
 def _css_key(key: str) -> str:
@@ -306,9 +329,14 @@ class FitView(ScriptElement):
 class OfflineMap(folium.Map):
     """A folium Map whose only assets are Leaflet's, served by the app itself."""
 
-    default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js"),
-                  ("kz_map", f"{pagefiles.KZ_URL}/map.js")]
+    default_js = [("leaflet", f"{ASSET_ROOT}/leaflet/leaflet.js")]
     default_css = [("leaflet_css", f"{ASSET_ROOT}/leaflet/leaflet.css")]
+
+    def __init__(self, *args, **kwargs):
+        # map.js by its content's digest: a browser never runs a copy older than the server.
+        self.default_js = [*self.default_js,
+                           ("kz_map", f"{pagefiles.KZ_URL}/map.js?v={pagefiles.digest('map.js')}")]
+        super().__init__(*args, **kwargs)
 
 
 
@@ -394,7 +422,7 @@ class TileSource:
 
 
 def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource | None = None,
-             height_px: int | None = None) -> folium.Map:
+             height_px: int | None = None, controls: StepControls | None = None) -> folium.Map:
     """The map that never changes: same script for every day of the scenario."""
     m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
                    tiles=None, control_scale=True, prefer_canvas=False,
@@ -409,7 +437,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
         folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)
         folium.TileLayer(tiles.url, name="Online tiles", attr=tiles.attribution, opacity=0.9,
                          pane="tiles", max_zoom=19).add_to(m)
-    m.add_child(DayDraw(scenario.days))
+    m.add_child(DayDraw(scenario.days, controls))
     m.add_child(CityLabels([(place.name, place.lat, place.lon)
                             for place in scenario.places.values() if place.kind in CITY_KINDS]))
     m.add_child(Legend(legend_html()))
@@ -746,16 +774,23 @@ class DayLayers(ScriptElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        kz.dayStep(window.__kzDays, {{ this.kept }}, {{ this.key }}, {{ this.layers }});
+        kz.dayStep(window.__kzDays, {{ this.message }});
         {% endmacro %}
     """)
 
     def __init__(self, key: str, layers: list[tuple], kept: list[tuple[str, list[tuple]]] = ()):
         super().__init__()
         self._name = "DayLayers"
-        self.key = script_json(key)
-        self.layers = _layers_js(layers)
-        self.kept = "[" + ", ".join(f"[{script_json(k)}, {_layers_js(v)}]" for k, v in kept) + "]"
+        self.message = step_message(key, layers, kept)
+
+
+def step_message(key: str, layers: list[tuple], kept: list[tuple[str, list[tuple]]] = ()
+                 ) -> str:
+    """The page's ``step`` message as script text: the day shown and the days to keep (the
+    collections are JSON made safe for a script already, so they are joined, not re-encoded)."""
+    kept_js = "[" + ", ".join(f"[{script_json(k)}, {_layers_js(v)}]" for k, v in kept) + "]"
+    return (f'{{"v": {PROTOCOL}, "key": {script_json(key)}, "layers": {_layers_js(layers)}, '
+            f'"kept": {kept_js}}}')
 
 
 def _layers_js(layers: list[tuple]) -> str:

@@ -4,6 +4,7 @@ files into the page. Python only wires them: no script or style lives in a Pytho
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,12 @@ def text(name: str) -> str:
     if re.search(closing + r"|<!--", body, re.IGNORECASE):
         raise PageFileError(f"{name} cannot be inlined: it contains '{closing}' or '<!--'")
     return body
+
+
+@lru_cache(maxsize=8)
+def digest(name: str) -> str:
+    """A short digest of a page file's text, to tell its versions apart in an address."""
+    return hashlib.sha256(text(name).encode("utf-8")).hexdigest()[:12]
 
 
 def style(name: str) -> str:

@@ -22,6 +22,7 @@ from .geocode import geocoder_from_setting
 from .mapview import (
     LAYER_KEYS,
     LAYERS,
+    StepControls,
     TileSource,
     base_map,
     day_group,
@@ -38,6 +39,9 @@ from .settings import Settings
 from .timeline import DayState, as_of
 
 LAYER_LABELS = {layer.key: layer.label for layer in LAYERS}
+# The keys of the controls that step the day; the map page is told them, to hear a step
+# before the server answers it (mapview.StepControls). The day's key is also the session's.
+STEP_CONTROLS = StepControls(next="next", prev="prev", day="day")
 
 
 def _signature(data_dir: Path) -> tuple:
@@ -151,11 +155,11 @@ def day_selector(loaded: Scenario) -> date:
     playing = st.session_state.get("playing", False)
     # One row, one block: columns would send a block per column on every step.
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.button("◀ Previous", key="prev", on_click=_step, args=(days, -1),
+        st.button("◀ Previous", key=STEP_CONTROLS.prev, on_click=_step, args=(days, -1),
                   disabled=current == days[0])
-        st.select_slider("Day", options=days, format_func=day_label, key="day",
+        st.select_slider("Day", options=days, format_func=day_label, key=STEP_CONTROLS.day,
                          label_visibility="collapsed", width="stretch")
-        st.button("Next ▶", key="next", on_click=_step, args=(days, 1),
+        st.button("Next ▶", key=STEP_CONTROLS.next, on_click=_step, args=(days, 1),
                   disabled=current == days[-1])
         st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
                   args=(days,), help="Steps through the days by itself and stops on the last "
@@ -263,7 +267,8 @@ def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple
         groups.append(traveller_layer(rep))
     camera_key = f"{camera.key}:{st.session_state.get('_camera_moves', 0)}" if camera else None
     groups.append(view_layer(camera_key, camera.bounds if camera else None, pick, present))
-    return st_folium(base_map(loaded, basemap_url, tiles=tiles), key="kzmap",
+    return st_folium(base_map(loaded, basemap_url, tiles=tiles, controls=STEP_CONTROLS),
+                     key="kzmap",
                      feature_group_to_add=map_content(groups),
                      height=PRESENT_MAP_HEIGHT if present else 620,
                      use_container_width=True, returned_objects=[])

@@ -302,8 +302,8 @@ def map_step(at: AppTest) -> str:
 
 
 def shown(step: str) -> list[str]:
-    """The day a map step shows (``kz.dayStep(keeper, kept, key, layers)``)."""
-    return re.findall(r'\], "([\d-]+)\|[^"]*", \[', step)
+    """The day a map step shows (the ``key`` of its ``step`` message, static/kz/map.js)."""
+    return re.findall(r'"key": "([\d-]+)\|', step)
 
 
 def kept(step: str) -> list[str]:

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.brief import md
 from dashboard.cli import main as cli
 from dashboard.scenario import (
     DEFAULT_DATA_DIR,
@@ -517,8 +518,8 @@ def test_the_app_runs_on_the_rest_and_counts_what_it_set_aside(name, tmp_path):
     assert not at.exception, at.exception
     count = loaded.set_aside_count()
     assert count >= 1
-    assert at.warning[0].value.startswith(
-        f"{count} row(s) of the data in {folder} were set aside ({len(loaded.problems)} "
+    assert at.warning[0].value.startswith(  # Markdown: the folder's name is escaped
+        f"{count} row(s) of the data in {md(folder)} were set aside ({len(loaded.problems)} "
         "problem(s))")
     assert at.text[0].value.splitlines() == [str(p) for p in loaded.problems]
     # The map and the day's panel are there, built from what loaded.

@@ -13,17 +13,20 @@ from dashboard.mapview import (
     AIRPORT_COLOURS,
     LAYER_KEYS,
     POPUP_EVENTS,
+    PROTOCOL,
     FitOnce,
     FocusOnce,
     ForgetGroups,
     GeoJsonLayer,
     Group,
+    StepControls,
     base_map,
     basemap_geojson,
     day_group,
     day_key,
     day_layers,
     day_payload,
+    days_message,
     layer_features,
     map_content,
     neighbours,
@@ -260,15 +263,27 @@ def test_a_step_hands_its_day_to_the_page_and_keeps_the_neighbours(scenario):
         f["properties"]["id"] for f in layer_features(state, scenario, "airports")}
     kept = [(day_key(D(7), keys, "v1"), day_payload(as_of(scenario, D(7)), scenario, keys))]
     script = on_map(scenario, day_group(state, scenario, keys, kept, "v1"))
-    assert ('kz.dayStep(window.__kzDays, [["2022-01-07|zones,airports,emergency|v1", '
-            '[["emergency",') in script
-    assert '], "2022-01-06|zones,airports,emergency|v1", [["emergency",' in script
-    # The page's keeper (static/kz/map.js) is wired in the base map, with the scenario's
-    # days and the keys of the Previous and Next buttons.
+    assert ('kz.dayStep(window.__kzDays, {"v": 1, "key": "2022-01-06|zones,airports,emergency'
+            '|v1", "layers": [["emergency",') in script
+    assert '"kept": [["2022-01-07|zones,airports,emergency|v1", [["emergency",' in script
+    # The page's keeper (static/kz/map.js) is wired in the base map with the days message:
+    # the scenario's days, and no controls unless the UI names them.
     assert "window.__kzDays = kz.dayKeeper(" in script
-    assert json.dumps([d.isoformat() for d in scenario.days], separators=(",", ":")) in script
-    assert 'kz.hearSteps(window.__kzDays, {"next":"next","prev":"prev"})' in script
-    assert "../../app/static/kz/map.js" in script
+    message = json.dumps(days_message(scenario.days, None, 32), separators=(",", ":"))
+    assert re.search(r"kz\.dayKeeper\(map_\w+, " + re.escape(message) + r"\);", script)
+    assert f"kz.hearSteps(window.__kzDays, {message}.controls)" in script
+    assert re.search(r"\.\./\.\./app/static/kz/map\.js\?v=[0-9a-f]{12}", script)
+
+
+def test_the_days_message_names_the_controls_the_ui_gave():
+    controls = StepControls(next="next", prev="prev", day="day")
+    message = days_message([D(2), D(3)], controls, 5)
+    assert message == {"v": PROTOCOL, "days": ["2022-01-02", "2022-01-03"], "limit": 5,
+                       "controls": {"next": ".st-key-next button",
+                                    "prev": ".st-key-prev button",
+                                    "day": ".st-key-day input[type=range]"}}
+    odd = StepControls(next="a b", prev="<x>", day="d\"ay").selectors()
+    assert all(re.fullmatch(r"\.st-key-[\w-]+ [\w\[\]=]+", s) for s in odd.values()), odd
 
 
 def test_day_keys_and_neighbours(scenario):

@@ -1,18 +1,19 @@
 """The map page's own code, dashboard/static/kz/map.js, in a bare page in Chromium
 (Leaflet and the script only, no Streamlit): drawing, keeping, showing, predicting, evicting,
-a reloaded scenario's days, region outlines arriving late, and hostile text."""
+a reloaded scenario's days, region outlines arriving late, hostile text, the messages'
+version, and hearing the controls the server names."""
 
 from __future__ import annotations
 
-import json
+from datetime import date
 
 import pytest
 
 from dashboard import pagefiles
 from dashboard.export import leaflet_assets
+from dashboard.mapview import PROTOCOL, StepControls, days_message, script_json
 
 DAYS = ["2022-01-02", "2022-01-03", "2022-01-04", "2022-01-05"]
-LABELS = ["Sun 2 Jan 2022", "Mon 3 Jan 2022", "Tue 4 Jan 2022", "Wed 5 Jan 2022"]
 
 
 def layer(*ids: str, tooltip: str = "tip") -> list:
@@ -26,22 +27,26 @@ def layer(*ids: str, tooltip: str = "tip") -> list:
 @pytest.fixture
 def bare(browser):
     css, leaflet = leaflet_assets()
-    options = json.dumps({"days": DAYS, "labels": LABELS, "limit": 3})
-    html = (f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
-            f"{pagefiles.script('map.js')}</head><body>"
-            "<div id='map' style='width:600px;height:400px'></div><script>"
-            "window.map_div = L.map('map').setView([43.2, 76.9], 8);"
-            f"window.keeper = kz.dayKeeper(map_div, {options});"
-            "kz.hearSteps(window.keeper, {next: 'next', prev: 'prev'});"
-            "</script></body></html>")
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.set_content(html)
+    page.set_content(map_page(days_message([date.fromisoformat(d) for d in DAYS], None, 3)))
     yield page
     context.close()
     assert errors == []
+
+
+def map_page(message: dict) -> str:
+    """A page with Leaflet, map.js and a keeper made from a ``days`` message."""
+    css, leaflet = leaflet_assets()
+    return (f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
+            f"{pagefiles.script('map.js')}</head><body>"
+            "<div id='map' style='width:600px;height:400px'></div><script>"
+            "window.map_div = L.map('map').setView([43.2, 76.9], 8);"
+            f"window.keeper = kz.dayKeeper(map_div, {script_json(message)});"
+            f"kz.hearSteps(window.keeper, {script_json(message)}.controls);"
+            "</script></body></html>")
 
 
 def drawn(page) -> list[str]:
@@ -73,9 +78,9 @@ def test_predict_shows_a_kept_neighbour_at_once_and_only_a_kept_one(bare):
     assert bare.evaluate("() => keeper.predict(1)") is False  # 5 January was never sent
     assert bare.evaluate("() => keeper.predict(-1)") is True  # back to the 3rd, kept
     assert drawn(bare) == ["a"]
-    assert bare.evaluate("(label) => keeper.predictLabel(label)", LABELS[2]) is True
+    assert bare.evaluate("() => keeper.predictDay(2)") is True  # the slider's index
     assert drawn(bare) == ["c"]
-    assert bare.evaluate("() => keeper.predictLabel('not a day')") is False
+    assert bare.evaluate("() => keeper.predictDay(NaN)") is False
     assert bare.evaluate("() => keeper.predict(5)") is False  # beyond the last day
 
 
@@ -146,3 +151,58 @@ def test_hear_steps_does_nothing_outside_a_frame(bare):
     """In a page of its own (no Streamlit around it) there are no buttons to hear: no error,
     and the server's steps alone would draw."""
     assert bare.evaluate("() => window.__kzHeard === undefined")
+
+
+def test_a_step_message_keeps_and_shows_and_another_version_is_refused(bare):
+    step = {"v": PROTOCOL, "key": "2022-01-03|unrest|v1", "layers": layer("a"),
+            "kept": [["2022-01-04|unrest|v1", layer("c")]]}
+    bare.evaluate("(m) => kz.dayStep(keeper, m)", step)
+    assert drawn(bare) == ["a"] and "2022-01-04|unrest|v1" in bare.evaluate(
+        "() => Object.keys(keeper.cache)")
+    newer = {**step, "v": PROTOCOL + 1, "key": "2022-01-04|unrest|v1", "layers": layer("z")}
+    bare.evaluate("(m) => kz.dayStep(keeper, m)", newer)
+    assert drawn(bare) == ["a"]  # nothing drawn from a message it does not know
+    assert bare.evaluate("() => window.__kzRefused") == [PROTOCOL + 1]
+    assert bare.evaluate("(m) => kz.dayKeeper(map_div, m)",
+                         {"v": 0, "days": DAYS, "limit": 3, "controls": {}}) is None
+
+
+CONTROLS_PAGE = """<!DOCTYPE html><html><body>
+<div class="st-key-back"><button>Previous</button></div>
+<div class="st-key-when"><input type="range" min="0" max="3" value="1"></div>
+<div class="st-key-forward"><button>Next</button></div>
+<div class="st-key-other"><button>Play</button></div>
+<iframe id="map" style="width:620px;height:420px"></iframe></body></html>"""
+
+
+def test_the_controls_the_server_names_are_heard(browser):
+    """Around the map, the page's own controls: the buttons and the range input the days
+    message names (by the keys the UI gave) move the map at once; any other is not heard."""
+    controls = StepControls(next="forward", prev="back", day="when")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(CONTROLS_PAGE)
+        page.eval_on_selector("#map", "(f, html) => { f.srcdoc = html; }",
+                              map_page(days_message([date.fromisoformat(d) for d in DAYS],
+                                                    controls, 8)))
+        page.wait_for_function("() => { const w = document.getElementById('map')"
+                               ".contentWindow; return w && w.keeper && w.__kzHeard; }")
+        inner = page.frames[1]
+        inner.evaluate("(l) => { for (const d of ['2022-01-02', '2022-01-03', '2022-01-04', "
+                       "'2022-01-05']) keeper.keep(d + '|unrest|v1', l); "
+                       "keeper.show('2022-01-03|unrest|v1', null); }", layer("x"))
+        shown = "() => keeper.shown"
+        page.get_by_role("button", name="Next").click()
+        assert inner.evaluate(shown) == "2022-01-04|unrest|v1"
+        page.get_by_role("button", name="Previous").click()
+        page.get_by_role("button", name="Previous").click()
+        assert inner.evaluate(shown) == "2022-01-02|unrest|v1"
+        page.get_by_role("button", name="Play").click()
+        assert inner.evaluate(shown) == "2022-01-02|unrest|v1"
+        page.eval_on_selector(".st-key-when input", "(el) => el.setAttribute('value', '3')")
+        inner.wait_for_function("() => keeper.shown === '2022-01-05|unrest|v1'")
+        assert [entry[0] for entry in inner.evaluate("() => keeper.log")][-4:] == [
+            "predicted", "predicted", "predicted", "predicted"]
+    finally:
+        context.close()

@@ -1,16 +1,24 @@
-/* The map page's drawing code and day keeper (served at /app/static/kz/daykeeper.js and
- * written into the offline export). Python only wires it: see mapview.DayDraw.
+/* The map page's drawing code and day keeper (served at /app/static/kz/map.js and written
+ * into the offline export). Python only wires it: see mapview.DayDraw and mapview.DayLayers.
+ *
+ * Messages from the server (protocol version kz.PROTOCOL; a message of another version is
+ * refused, recorded in window.__kzRefused, and nothing is drawn from it):
+ *   days  {v, days: [ISO day...], limit, controls: {next, prev, day}}   once per map
+ *   step  {v, key, layers: [[layer, FeatureCollection, byRegion]...], kept: [[key, layers]...]}
+ *         on every server step: the day shown and the neighbouring days to keep.
+ * `controls` are CSS selectors of the page's own controls, named by the server (the page
+ * knows no widget of its own): `next` and `prev` the buttons that step one day, `day` the
+ * range input whose value is the index of the day in `days`. Any of them may be absent.
  *
  * kz.draw(group, data, layer, byRegion): draws one GeoJSON layer into a group. Points with
  *   `r` become circles of r metres (areas); points with `px` circle markers of px pixels;
  *   lines and polygons are drawn as they are. With byRegion, features that carry `region`
  *   take their outline from the basemap the page fetched once (window.__kzBasemap).
- * kz.dayKeeper(map, {days, labels, limit}): keeps the day layers it is sent (at most `limit`
- *   days, the shown one never evicted) and shows one day; `predict(delta)` and
- *   `predictLabel(label)` show a neighbouring day at once from what it keeps.
- * kz.hearSteps(keeper, {next, prev}): hears the page's Previous/Next buttons and the slider's
- *   label, and asks the keeper to predict.
- * kz.dayStep(keeper, kept, key, layers): a step's day layers: the neighbours kept, the day shown.
+ * kz.dayKeeper(map, days): keeps the day layers it is sent (at most `limit` days, the shown one
+ *   never evicted) and shows one day; `predict(delta)` and `predictDay(index)` show a
+ *   neighbouring day at once from what it keeps.
+ * kz.hearSteps(keeper, controls): hears the controls and asks the keeper to predict.
+ * kz.dayStep(keeper, step): a step's message: the neighbours kept, the day shown.
  * kz.basemap(map, url), kz.legend(map, html), kz.cityLabels(map, cities): the base map's parts.
  * kz.moveOnce(group, slot, key, move, args), kz.mapClass(group, cls, on), kz.clickMode(list):
  *   the view and the modes a step sets.
@@ -18,6 +26,13 @@
 (function (root) {
   'use strict';
   var kz = root.kz = root.kz || {};
+  kz.PROTOCOL = 1;
+
+  kz.accepts = function (message) {
+    if (message && message.v === kz.PROTOCOL) { return true; }
+    (root.__kzRefused = root.__kzRefused || []).push(message ? message.v : null);
+    return false;
+  };
 
   kz.draw = function (group, data, layer, byRegion) {
     var gen = group.__kzGen;
@@ -61,10 +76,10 @@
     }).catch(function () {});
   };
 
-  kz.dayKeeper = function (map, options) {
-    var self = {days: options.days, labels: options.labels, cache: {},
-                order: [], shown: null, group: null, log: []};
-    var limit = options.limit;
+  kz.dayKeeper = function (map, message) {
+    if (!kz.accepts(message)) { return null; }
+    var self = {days: message.days, cache: {}, order: [], shown: null, group: null, log: []};
+    var limit = message.limit;
     self.keep = function (key, layers) {
       if (!(key in self.cache)) { self.order.push(key); }
       self.cache[key] = layers;
@@ -91,7 +106,7 @@
       return true;
     };
     self.predictDay = function (j) {
-      if (!self.shown || j < 0 || j >= self.days.length) { return false; }
+      if (!self.shown || !(j >= 0 && j < self.days.length)) { return false; }
       var key = self.days[j] + self.shown.slice(self.shown.indexOf('|'));
       if (key === self.shown || !(key in self.cache)) { return false; }
       return self.show(key, null, 'predicted');
@@ -101,40 +116,38 @@
       var i = self.days.indexOf(self.shown.slice(0, self.shown.indexOf('|')));
       return i < 0 ? false : self.predictDay(i + delta);
     };
-    self.predictLabel = function (label) {
-      var j = self.labels.indexOf(label);
-      return j < 0 ? false : self.predictDay(j);
-    };
     return self;
   };
 
-  kz.hearSteps = function (keeper, keys) {
-    // The page's Previous and Next buttons (Streamlit marks a keyed widget's element with
-    // st-key-KEY); heard in the capture phase, before the page handles the click.
-    if (root.parent === root || root.__kzHeard) { return; }
+  kz.hearSteps = function (keeper, controls) {
+    // Clicks are heard in the capture phase, before the page handles them; the day input's
+    // value is watched, since a drag or a key moves it before the server's step.
+    if (!keeper || !controls || root.parent === root || root.__kzHeard) { return; }
     try {
       var doc = root.parent.document;
-      var next = '.st-key-' + keys.next, prev = '.st-key-' + keys.prev;
       var heard = function (e) {
-        var t = e.target, b = t && t.closest && t.closest(next + ' button, ' + prev + ' button');
-        if (!b || b.disabled) { return; }
-        keeper.predict(b.closest(next) ? 1 : -1);
+        var t = e.target, b = null, delta = 0;
+        [[controls.next, 1], [controls.prev, -1]].forEach(function (c) {
+          var hit = c[0] && t && t.closest && t.closest(c[0]);
+          if (hit && !b) { b = hit; delta = c[1]; }
+        });
+        if (b && !b.disabled) { keeper.predict(delta); }
       };
       doc.addEventListener('click', heard, true);
-      // The slider's label follows a drag or a key at once, before the server's step.
-      var labelNow = function () {
-        var el = doc.querySelector('[data-testid="stSliderThumbValue"]');
-        return el ? el.textContent : null;
+      var dayNow = function () {
+        var el = controls.day && doc.querySelector(controls.day);
+        return el ? el.value : null;
       };
-      var label = labelNow();  // only a change of it is heard
+      var day = dayNow();  // only a change of it is heard
       var watch = new MutationObserver(function () {
-        var text = labelNow();
-        if (text !== label) {
-          label = text;
-          if (text) { keeper.predictLabel(text); }
+        var now = dayNow();
+        if (now !== day) {
+          day = now;
+          if (now !== null && now !== '') { keeper.predictDay(parseInt(now, 10)); }
         }
       });
-      watch.observe(doc.body, {subtree: true, childList: true, characterData: true});
+      watch.observe(doc.body, {subtree: true, childList: true, attributes: true,
+                               attributeFilter: ['value', 'aria-valuetext']});
       root.__kzHeard = true;
       root.addEventListener('pagehide', function () {
         doc.removeEventListener('click', heard, true);
@@ -143,10 +156,10 @@
     } catch (err) { /* another origin: no prediction, the server's steps still draw */ }
   };
 
-  kz.dayStep = function (keeper, kept, key, layers) {
-    if (!keeper) { return; }
-    kept.forEach(function (k) { keeper.keep(k[0], k[1]); });
-    keeper.show(key, layers);
+  kz.dayStep = function (keeper, step) {
+    if (!keeper || !kz.accepts(step)) { return; }
+    step.kept.forEach(function (k) { keeper.keep(k[0], k[1]); });
+    keeper.show(step.key, step.layers);
   };
 
   // Vector basemap fetched by the browser from a static file (not embedded in the map).
