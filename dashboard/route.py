@@ -520,8 +520,7 @@ def _flight(ends, state: DayState, scenario: Scenario) -> FlightAnswer | None:
                             "no report", "", (), (), ())
     today = tuple(f for f in state.flights if f in rows and f.airport == airport.id)
     others = tuple(f for f in rows if f.airport == airport.id and f not in today)
-    where = (f"from {airport.name} to {away.end.name}" if outbound
-             else f"between {away.end.name} and {airport.name}")
+    where = f"from {airport.name} to {away.end.name}"
     status_words = ("no status reported for this day" if airport.status == "no report"
                     else f"status this day: {airport.status}")
     if today:
@@ -534,8 +533,9 @@ def _flight(ends, state: DayState, scenario: Scenario) -> FlightAnswer | None:
                  f"reports, not a sign that none flew. {airport.name}: {status_words}.")
         status = "none_recorded"
     if not outbound:
-        words += (" The data records the flights as leaving from the airport; it does not "
-                  "say whether flights ran the other way, except where a row's detail says so.")
+        words += (f" You asked for {away.end.name} to {airport.name}: the data records "
+                  "flights leaving from the airport, and does not say whether they ran the "
+                  "other way, except where a row's detail says so.")
     return FlightAnswer(airport.id, airport.name, away.end.name, outbound, status, words,
                         airport.status, airport.detail, airport.sources, today, others)
 
