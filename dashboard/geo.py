@@ -161,8 +161,9 @@ def measure_line(place: Place, path: GeodesicPath, within_km: float, *,
     (azimuthal equidistant, by geographiclib: distances from the point are exact), shapely
     finds the nearest and crossing points there, and the distance is measured from the
     nearest point with `measure`."""
+    import numpy as np
+    import shapely
     from shapely.geometry import LineString
-    from shapely.ops import transform
 
     lats = [p[0] for p in path.points]
     lons = [p[1] for p in path.points]
@@ -190,10 +191,8 @@ def measure_line(place: Place, path: GeodesicPath, within_km: float, *,
     if len(part) == 1:
         line = LineString([line.coords[0], line.coords[0]])
     if place.geometry is not None and place.geometry.get("type") != "Point":
-        extent = transform(lambda xs, ys: tuple(zip(*(flat(y, x) for x, y in
-                                                      zip(xs, ys, strict=True)),
-                                                    strict=True)),
-                           shape(place.geometry))
+        extent = shapely.transform(shape(place.geometry),
+                                   lambda xy: np.array([flat(y, x) for x, y in xy]))
     else:
         disc = Point(0.0, 0.0).buffer(max((place.radius_m or 0.0) / 1000.0, 1e-6),
                                       quad_segs=256)
