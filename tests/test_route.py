@@ -389,3 +389,40 @@ def test_readme_lists_every_command():
     commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     for name in commands:
         assert f"python -m dashboard {name} " in block, name
+
+
+# --------------------------------------------------------------------------- the panel
+
+
+def test_the_panel_answers_from_a_to_b_with_sources():
+    from tests.test_app import page_html, run_app
+
+    at = run_app({"day": "2022-01-08"})
+    at.text_input(key="route_from").set_value("Taraz").run()
+    at.text_input(key="route_to").set_value("Almaty").run()
+    assert not at.exception
+    html = page_html(at)
+    assert "data-testid='kz-route'" in html and "data-level='danger'" in html
+    assert "not a road route" in html
+    assert "data-route-danger='taraz-checkpoints'" in html
+    assert "data-route-city='taraz'" in html and "19:00-07:00" in html
+    at.text_input(key="route_to").set_value("Dubai").run()
+    html = page_html(at)  # Taraz's airport: no flight to Dubai in this data
+    assert "data-testid='kz-route-flight' data-status='none_recorded'" in html
+    assert "absence of reports" in html
+    at.text_input(key="route_from").set_value("Nur-Sultan").run()
+    html = page_html(at)
+    assert "data-testid='kz-route-flight' data-status='recorded'" in html
+    assert "not a ground route" in html
+
+
+def test_the_panel_escapes_what_was_typed_and_says_when_nothing_is_found():
+    from tests.test_app import page_html, run_app
+
+    at = run_app({"day": "2022-01-05"})
+    at.text_input(key="route_from").set_value("Almaty").run()
+    at.text_input(key="route_to").set_value("<img src=x onerror=alert(1)>").run()
+    assert not at.exception
+    html = page_html(at)
+    assert "No place called" in html and "<img src=x" not in html
+    assert "data-testid='kz-route'" not in html
