@@ -29,7 +29,7 @@ from .geo import (
     region_at,
 )
 from .scenario import Flight, Scenario
-from .timeline import DayState, as_of, publishers
+from .timeline import DayState, as_of
 from .travel import (
     NEAR_KM,
     AirportInfo,
@@ -705,4 +705,4 @@ def publishers_of(answer: RouteAnswer, ids) -> tuple[str, ...]:
 
 __all__ = ["AIRPORT_KM", "DEFAULT_NEAR_KM", "LEVELS", "CityOnTheWay", "End", "EndAnswer",
            "FlightAnswer", "Found", "Met", "RegionOnTheWay", "RouteAnswer", "answer_json",
-           "publishers", "publishers_of", "resolve_end", "route", "route_geojson"]
+           "publishers_of", "resolve_end", "route", "route_geojson"]
