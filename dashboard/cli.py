@@ -1,5 +1,5 @@
 """The command line, one module over the library: ``python -m dashboard validate|snapshot|near|
-export|brief|frames|import-acled``. Exit codes: 0 done; 1 problems found (validate), rows set
+route|export|brief|frames|import-acled``. Exit codes: 0 done; 1 problems found (validate), rows set
 aside (import-acled) or the output could not be written; 2 a bad day, place, format or folder,
 or nothing written.
 """
@@ -111,6 +111,38 @@ def _near(args: argparse.Namespace) -> int:
         return 2
     rep = travel.report(found.best, as_of(scenario, day), scenario, args.radius_km)
     print_json(travel.report_json(rep))
+    return 0
+
+
+def _route(args: argparse.Namespace) -> int:
+    from . import gazetteer, route
+    from .geocode import geocoder_from_setting
+
+    scenario = load(args.data)
+    day = _day(scenario, args.day) if scenario is not None else None
+    if day is None:
+        return 2
+    if not (args.near_km >= 0 and args.near_km < float("inf")):
+        print("error: --near-km must be a number of kilometres, 0 or more", file=sys.stderr)
+        return 2
+    try:
+        geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    gaz = gazetteer.build(scenario)
+    ends = []
+    for which, text in (("start", args.start), ("destination", args.end)):
+        found = route.resolve_end(text, scenario, gaz, geocoder)
+        if found.notice:
+            print(f"note: {found.notice}", file=sys.stderr)
+        if found.end is None:
+            print(f"error: {which}: {found.error}", file=sys.stderr)
+            return 2
+        ends.append(found.end)
+    answer = route.route(scenario, day, ends[0], ends[1], args.near_km)
+    json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    print()
     return 0
 
 
@@ -299,6 +331,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
                    "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
     p.set_defaults(func=_near)
+
+    p = sub.add_parser(
+        "route", help="what the straight line from A to B meets on a day (JSON)",
+        description="The active dangers the straight line between two places crosses or "
+                    "passes near, the cities on the way with their entry and exit bans and "
+                    "checkpoints, the curfew and airports at both ends; a flight for an "
+                    "airport and a destination abroad. The line is not a road route.")
+    p.add_argument("start", help='a place name, or "lat, lon"')
+    p.add_argument("end", help='a place name, "lat, lon", or a flight destination abroad')
+    p.add_argument("--day", required=True, help="YYYY-MM-DD")
+    p.add_argument("--near-km", type=float, default=10.0,
+                   help="list the dangers and cities within this distance of the line "
+                        "(default 10)")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
+                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+    p.set_defaults(func=_route)
 
     _add_exports(sub)
     _add_import(sub)

@@ -20,7 +20,7 @@ from . import coverage
 from .caveats import NOT_IN_DATA, data_json, has_kind
 from .gazetteer import Gazetteer, parse_coordinates
 from .geo import compass, distance_bearing, measure, region_at, unlocated
-from .scenario import Scenario
+from .scenario import Place, Scenario
 from .timeline import DayState, area_names, status_label
 from .vocab import RESTRICTION_LABELS, UNREST_CATEGORIES, status_value
 
@@ -231,14 +231,30 @@ def _nearest_first(dangers) -> list[Danger]:
     return sorted(dangers, key=lambda d: (not d.located, d.distance_km, d.centre_km, d.name))
 
 
-def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[Danger]:
-    """Every active danger of the day: located ones nearest first (ties: name), then those
-    known only by their city, nearest city first."""
-    found: dict[tuple[str, str], Danger] = {}
+@dataclass(frozen=True)
+class DayDanger:
+    """One active danger of the day, before it is measured from anywhere: the place, the
+    traveller's word for it, why, and the sources."""
+
+    place: Place
+    kind: str
+    reason: str
+    sources: tuple[str, ...]
+
+    @property
+    def city(self) -> str:
+        """Its city when it is known only by its city ("somewhere in CITY"), else ""."""
+        return _somewhere(self.place)
+
+
+def day_dangers(state: DayState, scenario: Scenario) -> list[DayDanger]:
+    """Every active danger of the day, once per place and kind: a status that is a danger
+    (vocab.py), then an unrest event at a place."""
+    found: dict[tuple[str, str], DayDanger] = {}
 
     def add(place, kind: str, reason: str, sources) -> None:
         if (place.id, kind) not in found:
-            found[(place.id, kind)] = _danger(place, kind, reason, sources, lat, lon)
+            found[(place.id, kind)] = DayDanger(place, kind, reason, tuple(sources))
 
     for ps in state.places:
         for status in ps.statuses:
@@ -250,7 +266,14 @@ def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) 
         if event.category in UNREST_CATEGORIES and place is not None and place.kind != "country":
             kind = event.category.replace("_", " ")
             add(place, kind, f"{kind} reported this day: {event.summary}", event.sources)
-    return _nearest_first(found.values())
+    return list(found.values())
+
+
+def active_dangers(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[Danger]:
+    """Every active danger of the day: located ones nearest first (ties: name), then those
+    known only by their city, nearest city first."""
+    return _nearest_first(_danger(d.place, d.kind, d.reason, d.sources, lat, lon)
+                          for d in day_dangers(state, scenario))
 
 
 def _within_place(scenario: Scenario, area: str, lat: float, lon: float) -> bool:
@@ -260,6 +283,13 @@ def _within_place(scenario: Scenario, area: str, lat: float, lon: float) -> bool
     if place is None or place.kind == "country":
         return False
     return distance_bearing(lat, lon, place.lat, place.lon)[0] * 1000.0 <= place.radius_m
+
+
+def rules_at(state: DayState, scenario: Scenario, lat: float, lon: float) -> list[RuleInfo]:
+    """The restrictions in force at a point this day (nationwide, its region's, a city's it
+    lies within), the most specific first."""
+    region = region_at(scenario, lat, lon)
+    return _rules(state, scenario, region["id"] if region else None, lat, lon)
 
 
 def _rules(state: DayState, scenario: Scenario, region_id: str | None, lat: float,

@@ -492,6 +492,43 @@ def day_view(page: Page) -> None:
         with st.container():
             if rep is not None:
                 traveller_panel(rep, loaded)
+        route_finder(page.settings, loaded, state)
         day_panel(state, loaded)
     if pick:
         _take_map_click(returned)
+
+
+def route_finder(settings: Settings, loaded: Scenario, state: DayState) -> None:
+    """"From A to B": the straight line between two places on the shown day (route.py), in
+    words with its sources; the panel's HTML is travelpanel.route_html."""
+    from . import route
+
+    with st.expander("From A to B (a straight line, not a road route)",
+                     expanded=bool(st.session_state.get("route_from")
+                                   and st.session_state.get("route_to"))):
+        start = st.text_input("From", key="route_from",
+                              placeholder="Place, airport, city, or 43.238, 76.945")
+        end = st.text_input("To", key="route_to",
+                            placeholder="Place, city, coordinates, or a flight destination")
+        near_km = st.number_input("Dangers within (km of the line)", min_value=0.0,
+                                  max_value=100.0, value=route.DEFAULT_NEAR_KM, step=1.0,
+                                  key="route_km")
+        if not (start.strip() and end.strip()):
+            return
+        signature = _signature(settings.data_dir)
+        key = (start, end, state.day, near_km, signature)
+        cached = st.session_state.get("_route")
+        if cached is None or cached[0] != key:
+            geocoder, _ = _geocoder(settings.geocoder)
+            gaz = _gazetteer(str(settings.data_dir), signature)
+            found = [route.resolve_end(t, loaded, gaz, geocoder) for t in (start, end)]
+            answer = (route.route(loaded, state.day, found[0].end, found[1].end, near_km)
+                      if all(f.end for f in found) else None)
+            cached = (key, found, answer)
+            st.session_state["_route"] = cached
+        _, found, answer = cached
+        notices = "".join(travelpanel.notice_html(f) for f in found if f.error or f.end is None)
+        if notices:
+            st.html(notices)
+        if answer is not None:
+            st.html(travelpanel.route_html(answer))
