@@ -38,16 +38,29 @@ def load(data: str | None, *, warn: bool = True) -> Scenario | None:
     return scenario
 
 
-def kilometres(text: str) -> float:
-    """A distance option: a finite positive number (``inf`` and ``nan`` are not distances)."""
+def kilometres(text: str, *, zero: bool = False) -> float:
+    """A distance option: a finite number above 0 (or 0 itself with ``zero``); ``inf`` and
+    ``nan`` are not distances."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_KM):
+    if not (math.isfinite(value) and (0 <= value if zero else 0 < value) and value <= MAX_KM):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a distance: give kilometres above 0 and at most {MAX_KM:,}")
+            f"{text!r} is not a distance: give kilometres {'from' if zero else 'above'} 0 "
+            f"and at most {MAX_KM:,}")
     return value
+
+
+def kilometres_or_zero(text: str) -> float:
+    return kilometres(text, zero=True)
+
+
+def _geocoder(args: argparse.Namespace):
+    """The geocoder the options choose; raises ValueError with the reason for a bad one."""
+    from .geocode import geocoder_from_setting
+
+    return geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
 
 
 def print_json(value: object) -> None:
@@ -92,14 +105,13 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _near(args: argparse.Namespace) -> int:
     from . import gazetteer, travel
-    from .geocode import geocoder_from_setting
 
     scenario = load(args.data)
     day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
         return 2
     try:
-        geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
+        geocoder = _geocoder(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -116,17 +128,13 @@ def _near(args: argparse.Namespace) -> int:
 
 def _route(args: argparse.Namespace) -> int:
     from . import gazetteer, route
-    from .geocode import geocoder_from_setting
 
     scenario = load(args.data)
     day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
         return 2
-    if not (args.near_km >= 0 and args.near_km < float("inf")):
-        print("error: --near-km must be a number of kilometres, 0 or more", file=sys.stderr)
-        return 2
     try:
-        geocoder = geocoder_from_setting(args.geocoder or os.environ.get("DASHBOARD_GEOCODER"))
+        geocoder = _geocoder(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -141,8 +149,7 @@ def _route(args: argparse.Namespace) -> int:
             return 2
         ends.append(found.end)
     answer = route.route(scenario, day, ends[0], ends[1], args.near_km)
-    json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
-    print()
+    print_json(answer.to_json())
     return 0
 
 
@@ -341,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("start", help='a place name, or "lat, lon"')
     p.add_argument("end", help='a place name, "lat, lon", or a flight destination abroad')
     p.add_argument("--day", required=True, help="YYYY-MM-DD")
-    p.add_argument("--near-km", type=float, default=10.0,
+    p.add_argument("--near-km", type=kilometres_or_zero, default=10.0,
                    help="list the dangers and cities within this distance of the line "
                         "(default 10)")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
@@ -355,5 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has said why on standard error (or printed --help)
+        return exc.code if isinstance(exc.code, int) else 2
     return args.func(args)
