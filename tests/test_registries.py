@@ -117,8 +117,8 @@ def test_every_restriction_kind_reaches_the_panel_brief_exports_and_traveller(bu
 NEW_LAYER = '''
 
 def _fixture_layer(state, scenario):
-    return [_feature(scenario.places["taraz"], tooltip="Fixture layer", popup="", px=8,
-                     style={"color": "#123456"})]
+    return [place_feature(scenario.places["taraz"], tooltip="Fixture layer", popup="", px=8,
+                          style={"color": "#123456"})]
 
 
 LAYERS = (*LAYERS, Layer("fixture", "Fixture layer", _fixture_layer))
@@ -173,7 +173,7 @@ def test_a_layer_a_restriction_kind_and_a_format_are_one_entry_each(tmp_path, bu
     RestrictionKind("evacuation", "Evacuation order", on_map=True,
                     legend="Evacuation order"),''')
     vocab_py.write_text(text, encoding="utf-8")
-    mapview_py = package / "mapview.py"
+    mapview_py = package / "mapview" / "layers.py"
     mapview_py.write_text(mapview_py.read_text(encoding="utf-8") + NEW_LAYER, encoding="utf-8")
     formats_py = package / "formats.py"
     new_format = ('''    Format("txt", "Plain text", lambda state, scenario: f"Day {state.day}",'''
