@@ -26,12 +26,13 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import IO
 
-from .scenario import DEFAULT_DATA_DIR, TABLES
+from .csvfile import CsvRows, LineProblem, open_text
+from .scenario import DEFAULT_DATA_DIR, FIRST_DAY, LAST_DAY, MAX_ROW_LINES, MAX_ROWS, TABLES
 
 REQUIRED_COLUMNS = (
     "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude",
@@ -180,23 +181,83 @@ class _Bad(ValueError):
     """One field of a row is unusable; the message says why."""
 
 
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+                  r"(Z|[+-]\d{2}(?::?\d{2})?)?)?", re.IGNORECASE)
+_SLASHED = re.compile(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}")
+# Unix seconds of 2100-01-01: a later upload time is not seconds (milliseconds, say).
+_LAST_SECOND = 4_102_444_800
+
+
+def _iso(value: str) -> datetime | None:
+    """An ISO date or date-time as written (its own day, whatever the zone), or None when the
+    text is not one; raises _Bad for an impossible one (2022-02-31, 25:00)."""
+    match = _ISO.fullmatch(value)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    offset = timezone.utc
+    if zone and zone.upper() != "Z":
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            raise _Bad(f"{value!r} has an impossible UTC offset {zone}")
+        offset = timezone((1 if zone[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes))
+    try:
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                        min(int(second or 0), 59), tzinfo=offset)
+    except ValueError:
+        raise _Bad(f"{value!r} is not a real date or time") from None
+
+
+def _in_years(day: date, value: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _Bad(f"{value!r} is outside {FIRST_DAY.year}-{LAST_DAY.year}: a mistyped year?")
+    return day
+
+
 def parse_date(text: str) -> date:
-    """ACLED's "02 January 2022" (also "2 Jan 2022", "02-January-2022") or ISO "2022-01-02"."""
+    """The event's day as written: ISO ("2022-01-02", or a date-time such as
+    "2022-01-02T00:00:00Z", "2022-01-02 00:00:00" or "...+05:00": its own day, not moved to
+    another zone) or ACLED's "02 January 2022" (also "2 Jan 2022", "02-January-2022")."""
     value = text.strip()
     if not value:
         raise _Bad("is empty")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
+    stamp = _iso(value)
+    if stamp is not None:
+        return _in_years(stamp.date(), value)
     match = _DAY_MONTH_YEAR.fullmatch(value)
     if match and match.group(2).lower() in MONTHS:
         try:
-            return date(int(match.group(3)), MONTHS[match.group(2).lower()],
-                        int(match.group(1)))
+            day = date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
         except ValueError:
-            pass
+            raise _Bad(f"{value!r} is not a real date") from None
+        return _in_years(day, value)
+    if value.isascii() and value.isdigit():
+        raise _Bad(f"{value!r} is a number, not a date (unix seconds belong in timestamp); "
+                   "write '2022-01-02' or '02 January 2022'")
+    if _SLASHED.fullmatch(value):
+        raise _Bad(f"{value!r} is ambiguous (day/month or month/day?); write '2022-01-02' or "
+                   "'02 January 2022'")
     raise _Bad(f"{value!r} is not a date like '02 January 2022' or '2022-01-02'")
+
+
+def parse_timestamp(text: str) -> int | None:
+    """ACLED's ``timestamp``, when the row was uploaded (not the event's day): unix seconds,
+    or an ISO date-time (UTC unless it says its zone). None when empty."""
+    value = text.strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(\.\d*)?", value):
+        seconds = int(float(value))
+        if seconds > _LAST_SECOND:
+            raise _Bad(f"{value!r} is not unix seconds (milliseconds? it would be after "
+                       f"{LAST_DAY.year}); write seconds, like 1641081600")
+        return seconds
+    stamp = _iso(value)
+    if stamp is None:
+        raise _Bad(f"{value!r} is not unix seconds (like 1641081600) or an ISO date-time")
+    _in_years(stamp.date(), value)
+    return int(stamp.timestamp())
 
 
 def category(event_type: str, sub_event_type: str) -> str:
@@ -211,10 +272,12 @@ def category(event_type: str, sub_event_type: str) -> str:
                f"({', '.join(EVENT_TYPE_CATEGORIES)})")
 
 
-def _coordinate(text: str, low: float, high: float) -> float:
+def _coordinate(text: str, low: float, high: float, decimal_comma: bool = False) -> float:
     value = text.strip()
     if not value:
         raise _Bad("is empty")
+    if decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", value):
+        value = value.replace(",", ".")
     try:
         number = float(value)
     except ValueError:
@@ -269,48 +332,57 @@ def _stable_id(prefix: str, name: str, key: str, taken: dict) -> str:
 
 # --------------------------------------------------------------------------- reading
 
-def _rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]] | RowProblem]:
-    """The header (line 1), then (start line, cells) per row; a RowProblem for unreadable text."""
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _open(path: Path, shown: str) -> IO[str]:
     try:
-        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return open_text(path)
     except FileNotFoundError:
         raise UnusableExport(f"{shown}: no such file") from None
     except IsADirectoryError:
         raise UnusableExport(f"{shown}: is a folder, not an ACLED export (CSV)") from None
     except OSError as exc:
         raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-    with handle:
-        reader = csv.reader(handle)
-        line = 0
-        while True:
-            start = line + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield RowProblem(start, "-", f"malformed CSV ({exc}); the rest of the file "
-                                 "is set aside")
-                return
-            except OSError as exc:
-                raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-            line = reader.line_num
-            try:
-                "".join(cells).encode("utf-8")
-            except UnicodeEncodeError:
-                yield RowProblem(start, "-", "not UTF-8 text; row set aside")
-                continue
-            yield start, cells
+
+
+def sniff_separator(handle: IO[str]) -> str:
+    """The header line's separator: the comma, or the semicolon of a spreadsheet saved where
+    the decimal mark is a comma (its numbers then read `43,25`), or a tab; the one that finds
+    most ACLED columns (the comma on a tie). The handle is left at the start."""
+    header = ""
+    for _, text in zip(range(50), handle, strict=False):
+        if text.strip():
+            header = text
+            break
+    handle.seek(0)
+
+    def found(separator: str) -> int:
+        cells = next(csv.reader([header], delimiter=separator), [])
+        return len({c.strip().lower() for c in cells} & set(REQUIRED_COLUMNS))
+
+    return max(SEPARATORS, key=found)
 
 
 class _Seen:
     """Per-import lookups that keep the conversion linear: keys already turned into ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, decimal_comma: bool = False) -> None:
+        self.decimal_comma = decimal_comma
         self.events: dict[str, int] = {}
         self.places: dict[tuple, str] = {}
         self.source_cells: dict[str, tuple[str, ...]] = {}
         self.publishers: dict[str, str] = {}
+
+
+def _header(cells: list[str], shown: str, separator: str) -> list[str]:
+    header = [c.strip().lower() for c in cells]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        seen = f" (read as {SEPARATORS[separator]}-separated)" if separator != "," else ""
+        raise UnusableExport(f"{shown}: not an ACLED export: column(s) missing from the "
+                             f"header{seen}: {', '.join(missing)}")
+    return header
 
 
 def read_export(path: str | Path) -> AcledImport:
@@ -318,38 +390,70 @@ def read_export(path: str | Path) -> AcledImport:
     path = Path(path)
     shown = str(path)
     out = AcledImport(file=path.name)
-    rows = _rows(path, shown)
-    seen = _Seen()
+    with _open(path, shown) as handle:
+        try:
+            separator = sniff_separator(handle)
+            _read_rows(CsvRows(handle, separator), out, shown, separator)
+        except OSError as exc:
+            raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    return out
+
+
+def _read_rows(rows: CsvRows, out: AcledImport, shown: str, separator: str) -> None:
+    seen = _Seen(decimal_comma=separator == ";")
     header: list[str] | None = None
     for item in rows:
-        if isinstance(item, RowProblem):
+        if isinstance(item, LineProblem):
             if header is None:
-                reason = item.message.split(";")[0]
                 raise UnusableExport(f"{shown}: the header (line {item.line}) cannot be read: "
-                                     f"{reason}; is it a CSV file?")
-            out.problems.append(item)
+                                     f"{item.message.split(';')[0]}; is it a CSV file?")
+            out.rows += 1
+            out.problems.append(RowProblem(item.line, "-", item.message))
             continue
         line, cells = item
         if header is None:
-            if not any(c.strip() for c in cells):
-                continue
-            header = [c.strip().lower() for c in cells]
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise UnusableExport(f"{shown}: not an ACLED export: column(s) missing from "
-                                     f"the header: {', '.join(missing)}")
-            continue
-        if not any(c.strip() for c in cells):
+            header = _header(cells, shown, separator)
+            rows.width = len(header)
             continue
         out.rows += 1
-        if len(cells) != len(header):
-            out.problems.append(RowProblem(line, "-", f"has {len(cells)} cells, the header "
-                                           f"has {len(header)}; row set aside"))
-            continue
+        if len(out.events) >= MAX_ROWS:
+            out.problems.append(RowProblem(line, "-", f"more than {MAX_ROWS:,} events, the "
+                                           "most a scenario file holds: this row and those "
+                                           "after it are set aside"))
+            return
         _convert(dict(zip(header, cells, strict=True)), line, out, seen)
     if header is None:
         raise UnusableExport(f"{shown}: file is empty (no header row)")
-    return out
+
+
+def _event_id(row: dict[str, str], line: int, seen: _Seen) -> tuple[str, RowProblem | None]:
+    event_id = row["event_id_cnty"].strip()
+    why = ""
+    if not event_id:
+        why = "is empty"
+    elif _BAD_ID_CHARS.search(event_id):
+        why = f"{event_id!r} cannot be an id (no spaces or ; | , < > quotes)"
+    elif not event_id.isprintable():
+        hidden = next(c for c in event_id if not c.isprintable())
+        why = (f"{event_id!r} holds an invisible or control character (U+{ord(hidden):04X}), "
+               "which an id may not")
+    elif event_id in seen.events:
+        why = f"duplicate {event_id!r} (first on line {seen.events[event_id]})"
+    return event_id, RowProblem(line, "event_id_cnty", f"{why}; row set aside") if why else None
+
+
+def _summary_fits(summary: str, line: int) -> RowProblem | None:
+    """The summary must fit one cell of events.csv as the loader reads it back."""
+    limit = csv.field_size_limit() - 1
+    breaks = summary.count("\n") + summary.count("\r")
+    if len(summary) > limit:
+        why = (f"makes a summary of {len(summary):,} characters, more than the {limit:,} a "
+               "cell holds")
+    elif breaks >= MAX_ROW_LINES - 1:
+        why = f"has {breaks} line breaks, more than a cell may run on over ({MAX_ROW_LINES - 2})"
+    else:
+        return None
+    return RowProblem(line, "notes", f"{why}; row set aside")
 
 
 def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> None:
@@ -363,23 +467,17 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
             problems.append(RowProblem(line, name, f"{exc}; row set aside"))
             return None
 
-    event_id = row["event_id_cnty"].strip()
-    if not event_id:
-        problems.append(RowProblem(line, "event_id_cnty", "is empty; row set aside"))
-    elif _BAD_ID_CHARS.search(event_id):
-        problems.append(RowProblem(line, "event_id_cnty", f"{event_id!r} cannot be an id (no "
-                                   "spaces or ; | , < > quotes); row set aside"))
-    elif event_id in seen.events:
-        problems.append(RowProblem(line, "event_id_cnty", f"duplicate {event_id!r} (first on "
-                                   f"line {seen.events[event_id]}); row set aside"))
+    event_id, bad_id = _event_id(row, line, seen)
+    if bad_id:
+        problems.append(bad_id)
     day = check("event_date", parse_date)
     try:
         cat = category(row["event_type"], row["sub_event_type"])
     except _Bad as exc:
         cat = None
         problems.append(RowProblem(line, "event_type", f"{exc}; row set aside"))
-    lat = check("latitude", _coordinate, -90.0, 90.0)
-    lon = check("longitude", _coordinate, -180.0, 180.0)
+    lat = check("latitude", _coordinate, -90.0, 90.0, seen.decimal_comma)
+    lon = check("longitude", _coordinate, -180.0, 180.0, seen.decimal_comma)
     if lat == 0 and lon == 0:
         problems.append(RowProblem(line, "latitude,longitude", "0, 0 is a missing location, "
                                    "not a place; row set aside"))
@@ -387,6 +485,11 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
     dated = row.get("time_precision", "").strip()
     time_precision = check("time_precision", _code, (1, 2, 3)) if dated else 1
     deaths = check("fatalities", _fatalities)
+    stamp = check("timestamp", parse_timestamp)
+    summary = _summary(row, deaths, time_precision)
+    too_long = _summary_fits(summary, line)
+    if too_long:
+        problems.append(too_long)
     if problems:
         out.problems.extend(problems)
         return
@@ -394,13 +497,11 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
     seen.events[event_id] = line
     place_id = _place(row, line, lat, lon, precision, out, seen)
     sources = (EXPORT_SOURCE_ID,) + _sources(row["source"], line, day, out, seen)
-    out.events.append(AcledEvent(event_id, day, place_id, cat,
-                                 _summary(row, deaths, time_precision), sources))
+    out.events.append(AcledEvent(event_id, day, place_id, cat, summary, sources))
     country = (row.get("iso", "").strip(), row.get("country", "").strip())
     out.countries[country] += 1
-    stamp = row.get("timestamp", "").strip()
-    if stamp.isdigit():
-        out.last_timestamp = max(out.last_timestamp or 0, int(stamp))
+    if stamp is not None:
+        out.last_timestamp = max(out.last_timestamp or 0, stamp)
 
 
 def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: int,

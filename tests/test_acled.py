@@ -444,3 +444,143 @@ def test_app_opens_the_imported_folder(generated):
             os.environ.pop("DASHBOARD_DATA", None)
         else:
             os.environ["DASHBOARD_DATA"] = old
+
+
+# ------------------------------------------------------------------ dates as people write them
+
+@pytest.mark.parametrize("text", ["2022-01-02T00:00:00Z", "2022-01-02 00:00:00",
+                                  "2022-01-02T23:30:00+05:00", "2022-01-02T00:30-03:00",
+                                  "2022-01-02 08:15:00.250+0600", "2022-01-02t00:00:00z"])
+def test_iso_date_times_are_their_own_day(text):
+    assert acled.parse_date(text) == date(2022, 1, 2)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1641081600", "a number, not a date"),  # unix seconds: was read as 16 August 1641
+    ("01/02/2022", "ambiguous"),
+    ("1/2/2022", "ambiguous"),
+    ("0001-01-01", "mistyped year"),
+    ("01 January 0001", "mistyped year"),
+    ("2022-01-02T25:00:00", "not a real date"),
+])
+def test_numbers_ambiguous_dates_and_mistyped_years_are_refused_saying_why(text, why):
+    with pytest.raises(ValueError, match=why):
+        acled.parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("1641081600", 1641081600), ("1641081600.0", 1641081600), ("", None),
+    ("2022-01-02T00:00:00Z", 1641081600), ("2022-01-02T05:00:00+05:00", 1641081600),
+])
+def test_timestamps_are_unix_seconds_or_iso_date_times(text, seconds):
+    assert acled.parse_timestamp(text) == seconds
+
+
+def import_rows(tmp_path, rows, *args, name="export.csv", delimiter=","):
+    """Write an export and import it with the command; (exit code, stderr lines, folder)."""
+    export = tmp_path / name
+    with open(export, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, restval="", lineterminator="\n",
+                                delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import-acled", str(export),
+                           "--out", str(out), *args], cwd=ROOT, capture_output=True, text=True)
+    return done.returncode, done.stderr.splitlines(), out
+
+
+def test_millisecond_timestamps_are_refused_by_line_and_the_rest_imports(tmp_path):
+    rows = list(acled_rows(20))
+    for row in rows:
+        row["timestamp"] = "1641081600"
+    rows[5]["timestamp"] = "1641081600000"  # line 7
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1, err
+    assert any(line.endswith(":7: timestamp: '1641081600000' is not unix seconds (milliseconds? "
+                             "it would be after 2099); write seconds, like 1641081600; row set "
+                             "aside") for line in err), err
+    assert "Traceback" not in "\n".join(err)
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 19
+    assert scenario.sources[acled.EXPORT_SOURCE_ID].date == "2022-01-02"  # the upload day
+
+
+def test_a_mistyped_year_is_set_aside_and_does_not_stretch_the_days(tmp_path):
+    rows = list(acled_rows(30))
+    rows[10]["event_date"] = "0001-01-01"  # line 12
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1
+    assert any(":12: event_date: '0001-01-01' is outside 1900-2099" in line for line in err), err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 29
+    assert scenario.days[0] == date(2022, 1, 2) and scenario.days[-1] == date(2022, 1, 10)
+
+
+def test_an_export_of_eleven_years_keeps_its_days(tmp_path):
+    rows = acled_rows(2_000, start=date(2012, 1, 1), days=11 * 365 + 3)
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 0, err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 2_000
+    assert scenario.days[0] == date(2012, 1, 1)
+    assert scenario.days[-1] == date(2012, 1, 1) + timedelta(days=11 * 365 + 2)
+
+
+# ---------------------------------------------------------------- CSV as spreadsheets write it
+
+def test_a_stray_quote_costs_one_row_and_the_rows_after_it_import(tmp_path):
+    rows = list(acled_rows(100))
+    for row in rows:  # no quoted cell after the stray quote to close it
+        row["notes"] = row["notes"].replace(",", "")
+    export = write_export(tmp_path / "export.csv", rows)
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[10] = lines[10].replace(",Synthetic actor,", ',"Synthetic actor,')  # line 11
+    export.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import-acled", str(export),
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    err = done.stderr.splitlines()
+    assert [line for line in err if line.startswith(str(export))] == [
+        next(line for line in err if line.startswith(f"{export}:11: -: "))]
+    assert "quote" in err[0]
+    assert err[-1].endswith("1 of 100 rows set aside")
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 99
+    assert "SYN10" not in events_by_id(scenario) and "SYN100" in events_by_id(scenario)
+
+
+def test_semicolon_export_with_decimal_commas_is_recognised(tmp_path):
+    rows = list(acled_rows(40))
+    plain = {r["event_id_cnty"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
+    for row in rows:
+        row["latitude"] = row["latitude"].replace(".", ",")
+        row["longitude"] = row["longitude"].replace(".", ",")
+    code, err, out = import_rows(tmp_path, rows, delimiter=";")
+    assert code == 0, err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 40
+    for event in scenario.events:
+        place = scenario.places[event.place_id]
+        assert (place.lat, place.lon) == pytest.approx(plain[event.id])
+
+
+def test_a_semicolon_file_that_is_not_acled_names_the_separator(tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    other.write_text("event_id_cnty;event_date;latitude\n1;2022-01-02;43,2\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(other), "--out", str(tmp_path / "o")], capsys)
+    assert "semicolon-separated" in line and "event_type" in line
+
+
+def test_text_the_loader_would_drop_is_refused_at_import_by_line(tmp_path):
+    rows = list(acled_rows(12))
+    rows[2]["notes"] = "SYNTHETIC notes with a NUL \x00 inside"  # line 4
+    rows[6]["event_id_cnty"] = "SYN7\u200b"  # line 8: a zero-width space
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1, err
+    assert any(":4: -: holds a NUL byte" in line for line in err), err
+    assert any(":8: event_id_cnty: " in line and "U+200B" in line for line in err), err
+    assert err[-1].endswith("2 of 12 rows set aside")
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 10
