@@ -396,15 +396,21 @@ def test_bom_uppercase_header_and_non_utf8_row(tmp_path, capsys):
     assert len(load_scenario(tmp_path / "o").events) == 3
 
 
-def test_non_empty_output_folder_needs_force(tmp_path, generated, capsys):
+def test_non_empty_output_folder_needs_force_and_force_replaces_only_an_import(
+        tmp_path, generated, capsys):
     export, _ = generated
     out = tmp_path / "scenario"
     out.mkdir()
     (out / "flights.csv").write_text("left over from another scenario\n", encoding="utf-8")
     line = _error_of(["import-acled", str(export), "--out", str(out)], capsys)
     assert "not empty" in line and "--force" in line
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "not written by import-acled" in line and "nothing in it was changed" in line
+    assert (out / "flights.csv").read_text(encoding="utf-8").startswith("left over")
+    (out / "flights.csv").unlink()
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0  # an empty folder
+    assert (out / acled.MARKER).is_file()
     assert main(["import-acled", str(export), "--out", str(out), "--force"]) == 0
-    assert not (out / "flights.csv").exists()  # a stale table would mix with the import
     assert load_scenario(out).problems == ()
 
 
@@ -584,3 +590,127 @@ def test_text_the_loader_would_drop_is_refused_at_import_by_line(tmp_path):
     assert err[-1].endswith("2 of 12 rows set aside")
     scenario = load_scenario(out)
     assert scenario.problems == () and len(scenario.events) == 10
+
+
+# --------------------------------------------------------------------- writes: whole or nothing
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def no_scratch_left(parent: Path) -> bool:
+    return not [p for p in parent.iterdir() if ".importing-" in p.name or ".replaced-" in p.name]
+
+
+@pytest.fixture
+def good_import(tmp_path, generated):
+    """A folder written by a good import, and its bytes."""
+    export, _ = generated
+    out = tmp_path / "scenario"
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0
+    return out, folder_bytes(out)
+
+
+def test_force_never_replaces_a_users_folder(tmp_path, generated, capsys):
+    export, _ = generated
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "README.md").write_text("my own notes\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(export), "--out", str(mine), "--force"], capsys)
+    assert "not written by import-acled" in line
+    assert folder_bytes(mine) == {"README.md": b"my own notes\n"}
+
+
+def test_force_never_replaces_files_added_to_an_import(good_import, generated, capsys):
+    export, _ = generated
+    out, before = good_import
+    (out / "my-notes.txt").write_text("mine\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "did not write (my-notes.txt)" in line
+    assert folder_bytes(out) == {**before, "my-notes.txt": b"mine\n"}
+
+
+def test_an_export_inside_the_output_folder_is_never_overwritten(tmp_path, capsys):
+    folder = tmp_path / "DIR"
+    folder.mkdir()
+    export = write_export(folder / "events.csv", acled_rows(30))
+    before = export.read_bytes()
+    line = _error_of(["import-acled", str(export), "--out", str(folder), "--force"], capsys)
+    assert "holds the export" in line
+    assert export.read_bytes() == before and folder_bytes(folder) == {"events.csv": before}
+
+
+def test_a_failed_reimport_leaves_the_previous_import_intact(good_import, tmp_path, capsys):
+    """Every timestamp in milliseconds: nothing usable, and the good folder is untouched."""
+    out, before = good_import
+    rows = list(acled_rows(20))
+    for row in rows:
+        row["timestamp"] = "1642000000000"
+    bad = write_export(tmp_path / "millis.csv", rows)
+    assert main(["import-acled", str(bad), "--out", str(out), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: timestamp: " in err and "milliseconds" in err and "Traceback" not in err
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+
+
+def test_a_full_disk_leaves_the_previous_import_intact_and_nothing_half_written(
+        good_import, generated, monkeypatch, capsys):
+    import errno
+
+    export, _ = generated
+    out, before = good_import
+    real = acled._write_table
+
+    def full_disk(folder, name, rows):
+        if name == "events":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(folder, name, rows)
+
+    monkeypatch.setattr(acled, "_write_table", full_disk)
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "No space left on device" in line and "nothing written" in line
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+    fresh = out.parent / "fresh"
+    line = _error_of(["import-acled", str(export), "--out", str(fresh)], capsys)
+    assert not fresh.exists() and no_scratch_left(out.parent)
+
+
+def test_a_folder_that_would_not_load_cleanly_is_never_swapped_in(
+        good_import, generated, monkeypatch, capsys):
+    """The import's own check: the written folder is loaded; anything set aside fails it."""
+    export, _ = generated
+    out, before = good_import
+    real = acled._summary
+    monkeypatch.setattr(acled, "_summary", lambda row, *args: "" if row["event_id_cnty"] ==
+                        "SYN7" else real(row, *args))
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "would not load cleanly" in line and "events.csv:" in line and "summary" in line
+    assert "nothing was replaced" in line
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+
+
+def test_tables_are_written_by_column_name(tmp_path, monkeypatch):
+    """A table whose columns are reordered, with one added, still gets each value in its own
+    column: rows are written as dicts keyed by column name."""
+    from dashboard.tables import Table
+
+    events = acled.TABLES["events"]
+    moved = dict(reversed(list(events.columns.items())))
+    moved["added_later"] = str
+    monkeypatch.setitem(acled.TABLES, "events", Table(events.file, moved))
+    imported = acled.read_export(AWKWARD)
+    folder = tmp_path / "moved"
+    folder.mkdir()
+    acled._write_files(imported, folder, None, acled.DEFAULT_DATA_DIR)
+    with open(folder / "events.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(moved)
+    written = {r[rows[0].index("id")]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    first = next(e for e in imported.events if e.id == "TST1")
+    assert written["TST1"]["date"] == first.date.isoformat()
+    assert written["TST1"]["place_id"] == first.place_id
+    assert written["TST1"]["category"] == first.category
+    assert written["TST1"]["time_precision"] == "3" and written["TST1"]["added_later"] == ""
+    monkeypatch.setitem(acled.TABLES, "events", events)
+    assert [e.id for e in load_scenario(folder).events] == [e.id for e in sorted(
+        imported.events, key=lambda e: (e.date, e.id))]
