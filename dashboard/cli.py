@@ -42,7 +42,9 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in scenario.problems:
         print(problem)
     if scenario.problems:
-        print(f"{len(scenario.problems)} problem(s); {scenario.set_aside_count()} row(s) "
+        missing = scenario.missing_files()
+        said = f"file(s) missing: {', '.join(missing)}; " if missing else ""
+        print(f"{len(scenario.problems)} problem(s); {said}{scenario.rows_set_aside()} row(s) "
               "set aside", file=sys.stderr)
         return 1
     print(f"clean: {len(scenario.places)} places, {len(scenario.events)} events, "

@@ -238,6 +238,15 @@ class Scenario:
     def set_aside_count(self) -> int:
         return len({(p.file, p.row) for p in self.problems})
 
+    def missing_files(self) -> list[str]:
+        """The files that are not there (a required table, scenario.json, regions.geojson)."""
+        return sorted({p.file for p in self.problems
+                       if p.row == 0 and p.message.startswith("file is missing")})
+
+    def rows_set_aside(self) -> int:
+        """Rows (lines, features) set aside, not counting problems of a file as a whole."""
+        return len({(p.file, p.row) for p in self.problems if p.row > 0})
+
 
 
 class Collector:
