@@ -39,6 +39,7 @@ from .scenario import (
     DEFAULT_DATA_DIR,
     FIRST_DAY,
     LAST_DAY,
+    MAX_ROW_CHARS,
     MAX_ROW_LINES,
     MAX_ROWS,
     TABLES,
@@ -366,8 +367,9 @@ def sniff_separator(handle: IO[str]) -> str:
     the decimal mark is a comma (its numbers then read `43,25`), or a tab; the one that finds
     most ACLED columns (the comma on a tie). The handle is left at the start."""
     header = ""
-    for _, text in zip(range(50), handle, strict=False):
-        if text.strip():
+    for _ in range(50):  # the first line that is not blank, read no further than a row may be
+        text = handle.readline(MAX_ROW_CHARS)
+        if text.strip() or not text:
             header = text
             break
     handle.seek(0)
