@@ -25,13 +25,26 @@ import hashlib
 import json
 import math
 import re
+import secrets
+import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import IO
 
-from .scenario import DEFAULT_DATA_DIR, TABLES
+from .csvfile import CsvRows, LineProblem, open_text
+from .scenario import (
+    DEFAULT_DATA_DIR,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_ROW_CHARS,
+    MAX_ROW_LINES,
+    MAX_ROWS,
+    TABLES,
+    load_scenario,
+)
 
 REQUIRED_COLUMNS = (
     "event_id_cnty", "event_date", "event_type", "sub_event_type", "location", "latitude",
@@ -100,9 +113,12 @@ MONTHS = {name: number for number, names in enumerate(
      ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
      ("december", "dec")), start=1) for name in names}
 EXPORT_SOURCE_ID = "acled-export"
-# Scenario files an earlier import (or another scenario) may have left in the folder.
-SCENARIO_FILES = tuple(t.file for t in TABLES.values()) + (
-    "scenario.json", "places.geojson", "regions.geojson", "neighbours.geojson", "README.md")
+# The file that marks a folder this command wrote: --force replaces only such a folder.
+MARKER = ".import-acled"
+# Every name this command may write into its folder.
+OWN_FILES = frozenset(t.file for t in TABLES.values()) | {
+    "scenario.json", "places.geojson", "regions.geojson", "neighbours.geojson", "README.md",
+    MARKER}
 _BAD_ID_CHARS = re.compile(r"[\s;|,<>\"']")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s\-/]+([A-Za-z]+)\.?[\s\-/,]+(\d{4})")
 
@@ -153,6 +169,7 @@ class AcledEvent:
 @dataclass
 class AcledImport:
     file: str  # the export's file name, as cited by the sources
+    path: str = ""  # where it was read from
     places: dict[str, AcledPlace] = field(default_factory=dict)
     events: list[AcledEvent] = field(default_factory=list)
     sources: dict[str, AcledSource] = field(default_factory=dict)
@@ -180,23 +197,83 @@ class _Bad(ValueError):
     """One field of a row is unusable; the message says why."""
 
 
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+                  r"(Z|[+-]\d{2}(?::?\d{2})?)?)?", re.IGNORECASE)
+_SLASHED = re.compile(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}")
+# Unix seconds of 2100-01-01: a later upload time is not seconds (milliseconds, say).
+_LAST_SECOND = 4_102_444_800
+
+
+def _iso(value: str) -> datetime | None:
+    """An ISO date or date-time as written (its own day, whatever the zone), or None when the
+    text is not one; raises _Bad for an impossible one (2022-02-31, 25:00)."""
+    match = _ISO.fullmatch(value)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    offset = timezone.utc
+    if zone and zone.upper() != "Z":
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            raise _Bad(f"{value!r} has an impossible UTC offset {zone}")
+        offset = timezone((1 if zone[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes))
+    try:
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                        min(int(second or 0), 59), tzinfo=offset)
+    except ValueError:
+        raise _Bad(f"{value!r} is not a real date or time") from None
+
+
+def _in_years(day: date, value: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _Bad(f"{value!r} is outside {FIRST_DAY.year}-{LAST_DAY.year}: a mistyped year?")
+    return day
+
+
 def parse_date(text: str) -> date:
-    """ACLED's "02 January 2022" (also "2 Jan 2022", "02-January-2022") or ISO "2022-01-02"."""
+    """The event's day as written: ISO ("2022-01-02", or a date-time such as
+    "2022-01-02T00:00:00Z", "2022-01-02 00:00:00" or "...+05:00": its own day, not moved to
+    another zone) or ACLED's "02 January 2022" (also "2 Jan 2022", "02-January-2022")."""
     value = text.strip()
     if not value:
         raise _Bad("is empty")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
+    stamp = _iso(value)
+    if stamp is not None:
+        return _in_years(stamp.date(), value)
     match = _DAY_MONTH_YEAR.fullmatch(value)
     if match and match.group(2).lower() in MONTHS:
         try:
-            return date(int(match.group(3)), MONTHS[match.group(2).lower()],
-                        int(match.group(1)))
+            day = date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
         except ValueError:
-            pass
+            raise _Bad(f"{value!r} is not a real date") from None
+        return _in_years(day, value)
+    if value.isascii() and value.isdigit():
+        raise _Bad(f"{value!r} is a number, not a date (unix seconds belong in timestamp); "
+                   "write '2022-01-02' or '02 January 2022'")
+    if _SLASHED.fullmatch(value):
+        raise _Bad(f"{value!r} is ambiguous (day/month or month/day?); write '2022-01-02' or "
+                   "'02 January 2022'")
     raise _Bad(f"{value!r} is not a date like '02 January 2022' or '2022-01-02'")
+
+
+def parse_timestamp(text: str) -> int | None:
+    """ACLED's ``timestamp``, when the row was uploaded (not the event's day): unix seconds,
+    or an ISO date-time (UTC unless it says its zone). None when empty."""
+    value = text.strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(\.\d*)?", value):
+        seconds = int(float(value))
+        if seconds > _LAST_SECOND:
+            raise _Bad(f"{value!r} is not unix seconds (milliseconds? it would be after "
+                       f"{LAST_DAY.year}); write seconds, like 1641081600")
+        return seconds
+    stamp = _iso(value)
+    if stamp is None:
+        raise _Bad(f"{value!r} is not unix seconds (like 1641081600) or an ISO date-time")
+    _in_years(stamp.date(), value)
+    return int(stamp.timestamp())
 
 
 def category(event_type: str, sub_event_type: str) -> str:
@@ -211,10 +288,12 @@ def category(event_type: str, sub_event_type: str) -> str:
                f"({', '.join(EVENT_TYPE_CATEGORIES)})")
 
 
-def _coordinate(text: str, low: float, high: float) -> float:
+def _coordinate(text: str, low: float, high: float, decimal_comma: bool = False) -> float:
     value = text.strip()
     if not value:
         raise _Bad("is empty")
+    if decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", value):
+        value = value.replace(",", ".")
     try:
         number = float(value)
     except ValueError:
@@ -269,87 +348,129 @@ def _stable_id(prefix: str, name: str, key: str, taken: dict) -> str:
 
 # --------------------------------------------------------------------------- reading
 
-def _rows(path: Path, shown: str) -> Iterator[tuple[int, list[str]] | RowProblem]:
-    """The header (line 1), then (start line, cells) per row; a RowProblem for unreadable text."""
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _open(path: Path, shown: str) -> IO[str]:
     try:
-        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return open_text(path)
     except FileNotFoundError:
         raise UnusableExport(f"{shown}: no such file") from None
     except IsADirectoryError:
         raise UnusableExport(f"{shown}: is a folder, not an ACLED export (CSV)") from None
     except OSError as exc:
         raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-    with handle:
-        reader = csv.reader(handle)
-        line = 0
-        while True:
-            start = line + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield RowProblem(start, "-", f"malformed CSV ({exc}); the rest of the file "
-                                 "is set aside")
-                return
-            except OSError as exc:
-                raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
-            line = reader.line_num
-            try:
-                "".join(cells).encode("utf-8")
-            except UnicodeEncodeError:
-                yield RowProblem(start, "-", "not UTF-8 text; row set aside")
-                continue
-            yield start, cells
+
+
+def sniff_separator(handle: IO[str]) -> str:
+    """The header line's separator: the comma, or the semicolon of a spreadsheet saved where
+    the decimal mark is a comma (its numbers then read `43,25`), or a tab; the one that finds
+    most ACLED columns (the comma on a tie). The handle is left at the start."""
+    header = ""
+    for _ in range(50):  # the first line that is not blank, read no further than a row may be
+        text = handle.readline(MAX_ROW_CHARS)
+        if text.strip() or not text:
+            header = text
+            break
+    handle.seek(0)
+
+    def found(separator: str) -> int:
+        cells = next(csv.reader([header], delimiter=separator), [])
+        return len({c.strip().lower() for c in cells} & set(REQUIRED_COLUMNS))
+
+    return max(SEPARATORS, key=found)
 
 
 class _Seen:
     """Per-import lookups that keep the conversion linear: keys already turned into ids."""
 
-    def __init__(self) -> None:
+    def __init__(self, decimal_comma: bool = False) -> None:
+        self.decimal_comma = decimal_comma
         self.events: dict[str, int] = {}
         self.places: dict[tuple, str] = {}
         self.source_cells: dict[str, tuple[str, ...]] = {}
         self.publishers: dict[str, str] = {}
 
 
+def _header(cells: list[str], shown: str, separator: str) -> list[str]:
+    header = [c.strip().lower() for c in cells]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        seen = f" (read as {SEPARATORS[separator]}-separated)" if separator != "," else ""
+        raise UnusableExport(f"{shown}: not an ACLED export: column(s) missing from the "
+                             f"header{seen}: {', '.join(missing)}")
+    return header
+
+
 def read_export(path: str | Path) -> AcledImport:
     """Read an ACLED export; raises UnusableExport when nothing can be read from it."""
     path = Path(path)
     shown = str(path)
-    out = AcledImport(file=path.name)
-    rows = _rows(path, shown)
-    seen = _Seen()
+    out = AcledImport(file=path.name, path=str(path))
+    with _open(path, shown) as handle:
+        try:
+            separator = sniff_separator(handle)
+            _read_rows(CsvRows(handle, separator), out, shown, separator)
+        except OSError as exc:
+            raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    return out
+
+
+def _read_rows(rows: CsvRows, out: AcledImport, shown: str, separator: str) -> None:
+    seen = _Seen(decimal_comma=separator == ";")
     header: list[str] | None = None
     for item in rows:
-        if isinstance(item, RowProblem):
+        if isinstance(item, LineProblem):
             if header is None:
-                reason = item.message.split(";")[0]
                 raise UnusableExport(f"{shown}: the header (line {item.line}) cannot be read: "
-                                     f"{reason}; is it a CSV file?")
-            out.problems.append(item)
+                                     f"{item.message.split(';')[0]}; is it a CSV file?")
+            out.rows += 1
+            out.problems.append(RowProblem(item.line, "-", item.message))
             continue
         line, cells = item
         if header is None:
-            if not any(c.strip() for c in cells):
-                continue
-            header = [c.strip().lower() for c in cells]
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise UnusableExport(f"{shown}: not an ACLED export: column(s) missing from "
-                                     f"the header: {', '.join(missing)}")
-            continue
-        if not any(c.strip() for c in cells):
+            header = _header(cells, shown, separator)
+            rows.width = len(header)
             continue
         out.rows += 1
-        if len(cells) != len(header):
-            out.problems.append(RowProblem(line, "-", f"has {len(cells)} cells, the header "
-                                           f"has {len(header)}; row set aside"))
-            continue
+        if len(out.events) >= MAX_ROWS:
+            out.problems.append(RowProblem(line, "-", f"more than {MAX_ROWS:,} events, the "
+                                           "most a scenario file holds: this row and those "
+                                           "after it are set aside"))
+            return
         _convert(dict(zip(header, cells, strict=True)), line, out, seen)
     if header is None:
         raise UnusableExport(f"{shown}: file is empty (no header row)")
-    return out
+
+
+def _event_id(row: dict[str, str], line: int, seen: _Seen) -> tuple[str, RowProblem | None]:
+    event_id = row["event_id_cnty"].strip()
+    why = ""
+    if not event_id:
+        why = "is empty"
+    elif _BAD_ID_CHARS.search(event_id):
+        why = f"{event_id!r} cannot be an id (no spaces or ; | , < > quotes)"
+    elif not event_id.isprintable():
+        hidden = next(c for c in event_id if not c.isprintable())
+        why = (f"{event_id!r} holds an invisible or control character (U+{ord(hidden):04X}), "
+               "which an id may not")
+    elif event_id in seen.events:
+        why = f"duplicate {event_id!r} (first on line {seen.events[event_id]})"
+    return event_id, RowProblem(line, "event_id_cnty", f"{why}; row set aside") if why else None
+
+
+def _summary_fits(summary: str, line: int) -> RowProblem | None:
+    """The summary must fit one cell of events.csv as the loader reads it back."""
+    limit = csv.field_size_limit() - 1
+    breaks = summary.count("\n") + summary.count("\r")
+    if len(summary) > limit:
+        why = (f"makes a summary of {len(summary):,} characters, more than the {limit:,} a "
+               "cell holds")
+    elif breaks >= MAX_ROW_LINES - 1:
+        why = f"has {breaks} line breaks, more than a cell may run on over ({MAX_ROW_LINES - 2})"
+    else:
+        return None
+    return RowProblem(line, "notes", f"{why}; row set aside")
 
 
 def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> None:
@@ -363,23 +484,17 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
             problems.append(RowProblem(line, name, f"{exc}; row set aside"))
             return None
 
-    event_id = row["event_id_cnty"].strip()
-    if not event_id:
-        problems.append(RowProblem(line, "event_id_cnty", "is empty; row set aside"))
-    elif _BAD_ID_CHARS.search(event_id):
-        problems.append(RowProblem(line, "event_id_cnty", f"{event_id!r} cannot be an id (no "
-                                   "spaces or ; | , < > quotes); row set aside"))
-    elif event_id in seen.events:
-        problems.append(RowProblem(line, "event_id_cnty", f"duplicate {event_id!r} (first on "
-                                   f"line {seen.events[event_id]}); row set aside"))
+    event_id, bad_id = _event_id(row, line, seen)
+    if bad_id:
+        problems.append(bad_id)
     day = check("event_date", parse_date)
     try:
         cat = category(row["event_type"], row["sub_event_type"])
     except _Bad as exc:
         cat = None
         problems.append(RowProblem(line, "event_type", f"{exc}; row set aside"))
-    lat = check("latitude", _coordinate, -90.0, 90.0)
-    lon = check("longitude", _coordinate, -180.0, 180.0)
+    lat = check("latitude", _coordinate, -90.0, 90.0, seen.decimal_comma)
+    lon = check("longitude", _coordinate, -180.0, 180.0, seen.decimal_comma)
     if lat == 0 and lon == 0:
         problems.append(RowProblem(line, "latitude,longitude", "0, 0 is a missing location, "
                                    "not a place; row set aside"))
@@ -387,6 +502,11 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
     dated = row.get("time_precision", "").strip()
     time_precision = check("time_precision", _code, (1, 2, 3)) if dated else 1
     deaths = check("fatalities", _fatalities)
+    stamp = check("timestamp", parse_timestamp)
+    summary = _summary(row, deaths, time_precision)
+    too_long = _summary_fits(summary, line)
+    if too_long:
+        problems.append(too_long)
     if problems:
         out.problems.extend(problems)
         return
@@ -394,13 +514,11 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
     seen.events[event_id] = line
     place_id = _place(row, line, lat, lon, precision, out, seen)
     sources = (EXPORT_SOURCE_ID,) + _sources(row["source"], line, day, out, seen)
-    out.events.append(AcledEvent(event_id, day, place_id, cat,
-                                 _summary(row, deaths, time_precision), sources))
+    out.events.append(AcledEvent(event_id, day, place_id, cat, summary, sources))
     country = (row.get("iso", "").strip(), row.get("country", "").strip())
     out.countries[country] += 1
-    stamp = row.get("timestamp", "").strip()
-    if stamp.isdigit():
-        out.last_timestamp = max(out.last_timestamp or 0, int(stamp))
+    if stamp is not None:
+        out.last_timestamp = max(out.last_timestamp or 0, stamp)
 
 
 def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: int,
@@ -588,10 +706,14 @@ def scenario_meta(imported: AcledImport, title: str | None = None) -> dict:
     return meta
 
 
-def _write_csv(path: Path, columns: list[str], rows) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
+def _write_table(folder: Path, name: str, rows: Iterable[dict]) -> None:
+    """Write one scenario table from rows keyed by its column names (TABLES): a column added
+    or moved in the table cannot shift a value into another column; an unknown key raises."""
+    table = TABLES[name]
+    with open(folder / table.file, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table.columns), restval="",
+                                extrasaction="raise", lineterminator="\n")
+        writer.writeheader()
         writer.writerows(rows)
 
 
@@ -645,6 +767,9 @@ def _readme(imported: AcledImport, meta: dict, shown_problems: int = 50) -> str:
         "`regions.geojson` and `neighbours.geojson` are copies of the bundled basemap only "
         "where it covers the export (regions: the bundled country; neighbours: every place "
         "inside them); otherwise `regions.geojson` is empty and there is no basemap.",
+        f"- **This folder** was written whole by `import-acled` and loaded with the dashboard's "
+        f"loader before it took this place; `{MARKER}` marks it, so that `--force` may replace "
+        "it. Files of your own put here stop `--force`: keep them elsewhere.",
     ]
     if imported.problems:
         lines += ["", "## Rows set aside", "",
@@ -656,29 +781,97 @@ def _readme(imported: AcledImport, meta: dict, shown_problems: int = 50) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_output(out: Path, force: bool) -> bool:
-    """Whether the folder holds files to replace; raises FileExistsError when it may not."""
+class ImportCheckFailed(Exception):
+    """The folder written does not load cleanly; nothing was replaced. ``problems`` are the
+    loader's."""
+
+    def __init__(self, problems: tuple, shown: int = 5) -> None:
+        listed = "; ".join(str(p) for p in problems[:shown])
+        more = f" and {len(problems) - shown} more" if len(problems) > shown else ""
+        super().__init__(f"the folder written would not load cleanly ({len(problems)} "
+                         f"problem(s): {listed}{more}); nothing was replaced")
+        self.problems = problems
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def check_output(out: Path, force: bool, export: Path | None = None) -> None:
+    """Raise FileExistsError, saying why, when the folder may not be written: it is a file,
+    holds the export, is not empty (without ``force``), or holds anything this command did
+    not write (no MARKER file, or files of its own). Nothing is changed."""
+    if export is not None and _inside(export, out):
+        raise FileExistsError(f"{out} holds the export {export}: write the scenario to "
+                              "another folder")
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"{out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not force:
-            raise FileExistsError(f"{out} is not empty (--force replaces the scenario files "
-                                  "in it)")
-        return True
-    return False
+    if not out.is_dir():
+        return
+    names = sorted(p.name for p in out.iterdir())
+    if not names:
+        return
+    if not force:
+        raise FileExistsError(f"{out} is not empty (--force replaces a folder that "
+                              "import-acled wrote)")
+    if MARKER not in names:
+        raise FileExistsError(f"{out} was not written by import-acled (it has no {MARKER} "
+                              "file): --force replaces only a folder this command wrote; "
+                              "nothing in it was changed")
+    foreign = [n for n in names if n not in OWN_FILES]
+    if foreign:
+        raise FileExistsError(f"{out} holds files import-acled did not write ("
+                              f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}"
+                              "): move them out first; nothing in it was changed")
 
 
 def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None = None,
                    *, force: bool = False, bundled: Path = DEFAULT_DATA_DIR) -> dict:
-    """Write the scenario folder; returns its scenario.json. Raises OSError or
-    FileExistsError (a non-empty folder without ``force``)."""
+    """Write the scenario folder, whole or not at all; returns its scenario.json.
+
+    The folder is built beside the target, loaded with the dashboard's loader, and swapped in
+    only when it loads with nothing set aside. Raises FileExistsError (see check_output),
+    ImportCheckFailed, or OSError; after any of them the target is as it was and no
+    half-written folder is left."""
     if not imported.events:
         raise ValueError("no events to write")
-    out = Path(out_dir)
-    if check_output(out, force):
-        for name in SCENARIO_FILES:
-            (out / name).unlink(missing_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir).absolute()
+    export = Path(imported.path) if imported.path else None
+    check_output(out, force, export)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = out.parent / f".{out.name}.importing-{secrets.token_hex(6)}"
+    building.mkdir()
+    try:
+        meta = _write_files(imported, building, title, bundled)
+        loaded = load_scenario(building)
+        if loaded.problems:
+            raise ImportCheckFailed(loaded.problems)
+        check_output(out, force, export)  # again: the folder may have changed meanwhile
+        _swap_in(building, out)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return meta
+
+
+def _swap_in(building: Path, out: Path) -> None:
+    """Put the finished folder in the target's place; an old target is removed only after."""
+    if not out.exists():
+        building.rename(out)
+        return
+    old = out.parent / f".{out.name}.replaced-{secrets.token_hex(6)}"
+    out.rename(old)
+    try:
+        building.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_files(imported: AcledImport, out: Path, title: str | None, bundled: Path) -> dict:
+    """Write every file of the scenario into the (new, empty) folder; returns scenario.json."""
     meta = scenario_meta(imported, title)
     file = imported.file
     basemap = _basemap(imported, meta["country"], bundled)
@@ -691,42 +884,58 @@ def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None
 
     (out / "scenario.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
-    stamp = (datetime.fromtimestamp(imported.last_timestamp, tz=timezone.utc).date().isoformat()
-             if imported.last_timestamp else f"{meta['start']} to {meta['end']}")
-    export_row = [EXPORT_SOURCE_ID, f"ACLED export {file}",
-                  "ACLED (Armed Conflict Location & Event Data)", stamp, file, "",
-                  f"The export file {file}: each place's coordinates and each event's date, "
-                  "type, notes and fatalities come from its rows (line numbers in "
-                  "coord_source). Dated by the latest ACLED timestamp of the imported rows."
-                  if imported.last_timestamp else
-                  f"The export file {file}: each place's coordinates and each event's date, "
-                  "type, notes and fatalities come from its rows. It has no timestamp, so it "
-                  "is dated by the span of its events."]
-    source_rows = [export_row] + [
-        [s.id, f"{s.publisher} (as cited by ACLED)", s.publisher,
-         s.first.isoformat() if s.first == s.last else f"{s.first} to {s.last}", file, "",
-         f"Named in the source column of the ACLED export {file} (first on line {s.line}). "
-         "ACLED gives no title, date or link for its sources: dated by the span of the event "
-         "dates that cite it."]
-        for s in imported.sources.values()]
-    _write_csv(out / "sources.csv", list(TABLES["sources"].columns), source_rows)
-    _write_csv(out / "places.csv", list(TABLES["places"].columns), (
-        [p.id, p.name, "", p.kind, "", _number(p.lat), _number(p.lon), p.geo_precision,
-         _number(p.radius_m), p.detail, EXPORT_SOURCE_ID,
-         f"ACLED export {file}, line {p.line}: latitude {_number(p.lat)}, longitude "
-         f"{_number(p.lon)}, geo_precision {p.geo_precision}"
-         + (f"; the {p.radius_m / 1000:g} km radius is the importer's drawing convention for "
-            f"geo_precision {p.geo_precision}, not a measured extent" if p.radius_m else "")]
-        for p in imported.places.values()))
-    _write_csv(out / "events.csv", list(TABLES["events"].columns), (
-        [e.id, e.date.isoformat(), "", 3, e.place_id, e.category, e.summary, ";".join(e.sources)]
+    _write_table(out, "sources", _source_rows(imported, meta))
+    _write_table(out, "places", (_place_row(p, file) for p in imported.places.values()))
+    _write_table(out, "events", (
+        {"id": e.id, "date": e.date.isoformat(), "time": "", "time_precision": 3,
+         "place_id": e.place_id, "category": e.category, "summary": e.summary,
+         "sources": ";".join(e.sources)}
         for e in imported.events))
     for name in ("statuses", "restrictions", "figures"):
-        _write_csv(out / TABLES[name].file, list(TABLES[name].columns), [])
+        _write_table(out, name, [])
     (out / "regions.geojson").write_text(
         basemap.get("regions.geojson", '{"type": "FeatureCollection", "features": []}\n'),
         encoding="utf-8")
     if "neighbours.geojson" in basemap:
         (out / "neighbours.geojson").write_text(basemap["neighbours.geojson"], encoding="utf-8")
     (out / "README.md").write_text(_readme(imported, meta), encoding="utf-8")
+    (out / MARKER).write_text(json.dumps({
+        "written_by": "python -m dashboard import-acled", "export": file,
+        "events": len(imported.events), "set_aside": imported.set_aside,
+    }) + "\n", encoding="utf-8")
     return meta
+
+
+def _source_rows(imported: AcledImport, meta: dict) -> Iterator[dict]:
+    file = imported.file
+    stamp = (datetime.fromtimestamp(imported.last_timestamp, tz=timezone.utc).date().isoformat()
+             if imported.last_timestamp else f"{meta['start']} to {meta['end']}")
+    yield {"id": EXPORT_SOURCE_ID, "title": f"ACLED export {file}",
+           "publisher": "ACLED (Armed Conflict Location & Event Data)", "date": stamp,
+           "file": file, "url": "",
+           "note": f"The export file {file}: each place's coordinates and each event's date, "
+                   "type, notes and fatalities come from its rows (line numbers in "
+                   "coord_source). Dated by the latest ACLED timestamp of the imported rows."
+                   if imported.last_timestamp else
+                   f"The export file {file}: each place's coordinates and each event's date, "
+                   "type, notes and fatalities come from its rows. It has no timestamp, so it "
+                   "is dated by the span of its events."}
+    for s in imported.sources.values():
+        yield {"id": s.id, "title": f"{s.publisher} (as cited by ACLED)",
+               "publisher": s.publisher,
+               "date": s.first.isoformat() if s.first == s.last else f"{s.first} to {s.last}",
+               "file": file, "url": "",
+               "note": f"Named in the source column of the ACLED export {file} (first on line "
+                       f"{s.line}). ACLED gives no title, date or link for its sources: dated "
+                       "by the span of the event dates that cite it."}
+
+
+def _place_row(p: AcledPlace, file: str) -> dict:
+    return {"id": p.id, "name": p.name, "aliases": "", "kind": p.kind, "city": "",
+            "lat": _number(p.lat), "lon": _number(p.lon), "geo_precision": p.geo_precision,
+            "radius_m": _number(p.radius_m), "detail": p.detail, "sources": EXPORT_SOURCE_ID,
+            "coord_source": f"ACLED export {file}, line {p.line}: latitude {_number(p.lat)}, "
+                            f"longitude {_number(p.lon)}, geo_precision {p.geo_precision}"
+            + (f"; the {p.radius_m / 1000:g} km radius is the importer's drawing convention "
+               f"for geo_precision {p.geo_precision}, not a measured extent"
+               if p.radius_m else "")}

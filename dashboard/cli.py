@@ -76,7 +76,9 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in scenario.problems:
         print(problem)
     if scenario.problems:
-        print(f"{len(scenario.problems)} problem(s); {scenario.set_aside_count()} row(s) "
+        missing = scenario.missing_files()
+        said = f"file(s) missing: {', '.join(missing)}; " if missing else ""
+        print(f"{len(scenario.problems)} problem(s); {said}{scenario.rows_set_aside()} row(s) "
               "set aside", file=sys.stderr)
         return 1
     print(f"clean: {len(scenario.places)} places, {len(scenario.events)} events, "
@@ -235,15 +237,13 @@ def run_frames(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written."""
+    """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written.
+    The folder is written whole, checked by loading it, or not at all (acled.write_scenario)."""
+    out = Path(args.out)
     try:
-        acled.check_output(Path(args.out), args.force)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
+        acled.check_output(out, args.force, Path(args.export))
         imported = acled.read_export(args.export)
-    except acled.UnusableExport as exc:
+    except (FileExistsError, acled.UnusableExport) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for problem in imported.problems:
@@ -254,12 +254,13 @@ def run_import(args: argparse.Namespace) -> int:
               "set aside); nothing written", file=sys.stderr)
         return 2
     try:
-        meta = acled.write_scenario(imported, args.out, args.title, force=args.force)
-    except FileExistsError as exc:
+        meta = acled.write_scenario(imported, out, args.title, force=args.force)
+    except (FileExistsError, acled.ImportCheckFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing written, "
+              f"{args.out} is as it was", file=sys.stderr)
         return 2
     print(f"wrote {args.out}: {len(imported.events)} events at {len(imported.places)} places, "
           f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']}; "
@@ -310,7 +311,8 @@ def _add_import(subparsers) -> None:
     p.add_argument("--title", help="the dashboard's title (default: from the countries and "
                                    "dates)")
     p.add_argument("--force", action="store_true",
-                   help="replace the scenario files in a folder that is not empty")
+                   help="replace a folder that import-acled wrote before (never another "
+                        "folder, nor one holding files of yours)")
     p.set_defaults(func=run_import)
 
 

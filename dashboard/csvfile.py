@@ -1,25 +1,29 @@
-"""Reading a scenario file's bytes (size limit, unreadable) and a CSV table row by row: bad
-bytes, stray quotes and wrong cell counts cost their row alone, each reported with its line."""
+"""Reading a scenario file's bytes (size limit, unreadable) and a CSV file row by row: bad
+bytes, stray quotes, overlong lines and wrong cell counts cost their row alone, each reported
+with its line. A CSV file is streamed: its size is not limited, its rows are (``records.py``)."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .fields import FieldError, _quote
-from .records import MAX_FILE_BYTES, Collector
+from .records import MAX_FILE_BYTES, MAX_ROW_CHARS, MAX_ROW_LINES, MAX_ROWS, Collector
 from .tables import Table
 
 
 def read_bytes(path: Path, file: str, out: Collector, then: str) -> bytes | None:
-    """The file's bytes, or None after a problem (too large, unreadable) that ends in `then`."""
+    """A JSON file's bytes, or None after a problem (too large, unreadable) ending in `then`."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             out.add(file, 0, "-", f"is {size / 2**20:.0f} MB, more than the "
-                    f"{MAX_FILE_BYTES // 2**20} MB a scenario file may have; {then}")
+                    f"{MAX_FILE_BYTES // 2**20} MB a JSON or GeoJSON file may have; {then}")
             return None
         return path.read_bytes()
     except OSError as exc:
@@ -27,45 +31,206 @@ def read_bytes(path: Path, file: str, out: Collector, then: str) -> bytes | None
         return None
 
 
-def _decode_lines(raw: bytes, file: str, out: Collector) -> tuple[list[str], set[int]]:
-    """Decode UTF-8 text line by line (ends kept); returns the lines and the numbers of those
-    that are not UTF-8 or hold a NUL byte, which are reported (their rows are set aside)."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    lines: list[str] = []
-    bad: set[int] = set()
-    # bytes.splitlines breaks at \n, \r and \r\n only: the lines the csv module counts.
-    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
-        try:
-            text = line.decode("utf-8")
-            if "\0" in text:
-                out.add(file, number, "-", "holds a NUL byte (binary data?); row set aside")
-                bad.add(number)
-        except UnicodeDecodeError as exc:
-            out.add(file, number, "-", f"not UTF-8 text (byte {exc.start + 1} of the line); "
-                    "row set aside")
-            bad.add(number)
-            text = line.decode("utf-8", "replace")
-        lines.append(text)
-    return lines, bad
+@dataclass(frozen=True)
+class LineProblem:
+    """A row set aside: its first line and why."""
+
+    line: int
+    message: str
+
+
+class _RowTooLong(Exception):
+    """The row being read runs on past MAX_ROW_CHARS characters or MAX_ROW_LINES lines."""
+
+
+def _line_fault(text: str) -> str:
+    """Why a decoded line cannot be used (a NUL, bytes that are not UTF-8), or ''."""
+    if "\0" in text:
+        return "holds a NUL byte (binary data?); row set aside"
+    if text.isascii():
+        return ""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a byte that was not UTF-8, kept as a lone surrogate
+        byte = len(text[:exc.start].encode("utf-8", "surrogateescape")) + 1
+        return f"not UTF-8 text (byte {byte} of the line); row set aside"
+    return ""
 
 
 class _Lines:
-    """A file's lines for csv.reader, with a cursor that can be set back: after a broken row
-    that ran over several lines (a stray quote), reading goes on from its second line."""
+    """A text file's lines for csv.reader, read lazily. The lines of the row being read are
+    kept, so that after a broken row (a stray quote took in the lines after it) reading can go
+    back to the row's second line; a row may not run on past MAX_ROW_CHARS or MAX_ROW_LINES."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.next = 0  # index of the next line to read
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.kept: list[str] = []  # the lines from number self.first on
+        self.first = 1
+        self.next = 1  # the number of the next line to give
+        self.read = 0  # the lines read from the file so far
+        self.bad: deque[int] = deque()  # numbers of unusable lines, ascending
+        self.found: list[LineProblem] = []  # problems of lines read, not yet handed on
+        self.row_chars = 0
+        self.row_start = 1
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.next >= len(self.lines):
-            raise StopIteration
+        index = self.next - self.first
+        line = self.kept[index] if index < len(self.kept) else self._read()
         self.next += 1
-        return self.lines[self.next - 1]
+        self.row_chars += len(line)
+        if self.row_chars > MAX_ROW_CHARS or self.next - self.row_start > MAX_ROW_LINES:
+            raise _RowTooLong
+        return line
+
+    def _read(self) -> str:
+        text = self.handle.readline(MAX_ROW_CHARS + 1)
+        if not text:
+            raise StopIteration
+        self.read += 1
+        fault = ""
+        if len(text) > MAX_ROW_CHARS and not text.endswith(("\n", "\r")):
+            while (more := self.handle.readline(MAX_ROW_CHARS)) and not more.endswith(
+                    ("\n", "\r")):
+                pass  # the rest of an overlong line, skipped
+            fault, text = (f"is longer than {MAX_ROW_CHARS:,} characters; row set aside",
+                           "\n")
+        else:
+            fault = _line_fault(text)
+            if fault:
+                text = text.replace("\0", "").encode("utf-8", "surrogateescape").decode(
+                    "utf-8", "replace")
+        if fault:
+            self.bad.append(self.read)
+            self.found.append(LineProblem(self.read, fault))
+        self.kept.append(text)
+        return text
+
+    def start_row(self) -> None:
+        """Forget the lines before the next one: a new row starts there."""
+        del self.kept[:self.next - self.first]
+        self.first = self.row_start = self.next
+        self.row_chars = 0
+        while self.bad and self.bad[0] < self.first:
+            self.bad.popleft()
+
+    def back_to(self, number: int) -> None:
+        """Read on from line `number` (a kept line) after a broken row."""
+        self.next = number
+
+    def bad_between(self, start: int, end: int) -> list[int]:
+        return [n for n in self.bad if start <= n <= end]
+
+    def take_found(self) -> list[LineProblem]:
+        found, self.found = self.found, []
+        return found
+
+
+class CsvRows:
+    """The rows of a CSV file as (first line, cells), and a LineProblem for each row set
+    aside; blank rows are skipped. Set `width` (the header's cell count) after the header:
+    a row with another count is set aside, and a row that ran on over several lines to get
+    there (a stray quote) costs that row alone, the lines after it read on as rows."""
+
+    def __init__(self, handle: IO[str], delimiter: str = ",") -> None:
+        self.lines = _Lines(handle)
+        self.reader = csv.reader(self.lines, delimiter=delimiter, strict=True)
+        self.width: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]] | LineProblem]:
+        lines = self.lines
+        while True:
+            lines.start_row()
+            start = lines.next
+            try:
+                cells = next(self.reader)
+            except StopIteration:
+                yield from lines.take_found()
+                return
+            except (csv.Error, _RowTooLong) as exc:
+                yield from lines.take_found()
+                yield LineProblem(start, self._why(exc))
+                lines.back_to(start + 1)
+                continue
+            yield from lines.take_found()
+            end = lines.next - 1
+            broken = lines.bad_between(start, end)
+            if not any(c.strip() for c in cells) or (broken and end == start):
+                continue  # blank, or a line reported as it was read
+            if self.width is not None and len(cells) != self.width:
+                runs_on = (f" (a quoted cell runs on to line {end}: is a quote missing?)"
+                           if end > start else "")
+                yield LineProblem(start, f"has {len(cells)} cells, the header has "
+                                  f"{self.width}; row set aside{runs_on}")
+                lines.back_to(start + 1)  # the lines a stray quote took in are rows again
+                continue
+            if broken:
+                if broken[0] != start:
+                    yield LineProblem(start, f"line {broken[0]} of this row is not UTF-8 "
+                                      "text or holds a NUL byte; row set aside")
+                continue
+            yield start, cells
+
+    @staticmethod
+    def _why(exc: Exception) -> str:
+        if isinstance(exc, _RowTooLong):
+            return (f"a quoted cell runs on past {MAX_ROW_LINES} lines or "
+                    f"{MAX_ROW_CHARS:,} characters: a stray or unclosed quote?; row set aside")
+        if "field limit" in str(exc):
+            return f"a cell is longer than {csv.field_size_limit():,} characters; row set aside"
+        return f"malformed CSV ({exc}): a stray or unclosed quote?; row set aside"
+
+
+def open_text(path: Path) -> IO[str]:
+    """A CSV file opened for CsvRows: UTF-8 (a BOM skipped), bad bytes kept to be reported,
+    line ends as written (\\n, \\r\\n or \\r). Raises OSError."""
+    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def is_utf16(path: Path) -> bool:
+    """The file starts as UTF-16 (or binary) data would: a UTF-16 BOM or a NUL in line 1."""
+    with open(path, "rb") as handle:
+        head = handle.read(200)
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        b"\0" in head.split(b"\n", 1)[0]
+
+
+def _rows_of(path: Path, table: Table, out: Collector) -> Iterator[tuple[int, list[str]]]:
+    """The table's data rows after a checked header, each (line, cells); problems reported."""
+    file = table.file
+    if is_utf16(path):
+        out.add(file, 0, "-", "is UTF-16 (or binary) data, not UTF-8 text: save it as UTF-8; "
+                "file set aside")
+        return
+    with open_text(path) as handle:
+        rows = CsvRows(handle)
+        items = iter(rows)
+        header = next(items, None)
+        if header is None:
+            out.add(file, 1, "-", "file is empty (no header row)")
+            return
+        if isinstance(header, LineProblem):
+            out.add(file, header.line, "-", header.message)
+            return
+        names = [h.strip() for h in header[1]]
+        missing = [c for c in table.columns if c not in names]
+        if missing:
+            out.add(file, header[0], ",".join(missing), "column missing from the header")
+            return
+        rows.width = len(names)
+        count = 0
+        for item in items:
+            if isinstance(item, LineProblem):
+                out.add(file, item.line, "-", item.message)
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                out.add(file, item[0], "-", f"the file has more than {MAX_ROWS:,} rows: this "
+                        "row and those after it are set aside")
+                return
+            yield item[0], dict(zip(names, item[1], strict=True))
 
 
 def read_table(data_dir: Path, table: Table, out: Collector) -> list[tuple[int, dict[str, Any]]]:
@@ -75,72 +240,23 @@ def read_table(data_dir: Path, table: Table, out: Collector) -> list[tuple[int, 
         if table.required:
             out.add(table.file, 0, "-", "file is missing")
         return []
-    raw = read_bytes(path, table.file, out, "file set aside")
-    if raw is None:
-        return []
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\0" in raw[:200].split(
-            b"\n", 1)[0]:
-        out.add(table.file, 0, "-", "is UTF-16 (or binary) data, not UTF-8 text: save it as "
-                "UTF-8; file set aside")
-        return []
-    lines, bad = _decode_lines(raw, table.file, out)
-    if not any(line.strip() for line in lines):
-        out.add(table.file, 1, "-", "file is empty (no header row)")
-        return []
-    source = _Lines(lines)
-    reader = csv.reader(source, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (csv.Error, StopIteration) as exc:
-        out.add(table.file, 1, "-", f"header cannot be read: {exc}")
-        return []
-    if bad & set(range(1, source.next + 1)):
-        return []  # the header's line is reported above
-    missing = [c for c in table.columns if c not in header]
-    if missing:
-        out.add(table.file, 1, ",".join(missing), "column missing from the header")
-        return []
     rows: list[tuple[int, dict[str, Any]]] = []
-    while True:
-        start = source.next + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            why = (f"a cell is longer than {csv.field_size_limit()} characters"
-                   if "field limit" in str(exc) else f"malformed CSV ({exc}): a stray or "
-                   "unclosed quote?")
-            out.add(table.file, start, "-", f"{why}; row set aside")
-            source.next = start  # go on with the next line
-            continue
-        end = source.next
-        broken_lines = sorted(bad & set(range(start, end + 1)))
-        if not any(c.strip() for c in cells) or (broken_lines and end == start):
-            continue  # blank, or a line reported as it was decoded
-        if len(cells) != len(header):
-            runs_on = (f" (a quoted cell runs on to line {end}: is a quote missing?)"
-                       if end > start else "")
-            out.add(table.file, start, "-", f"has {len(cells)} cells, the header has "
-                    f"{len(header)}; row set aside{runs_on}")
-            source.next = start  # the lines a stray quote took in are read as rows again
-            continue
-        if broken_lines:
-            if broken_lines[0] != start:
-                out.add(table.file, start, "-", f"line {broken_lines[0]} of this row is not "
-                        "UTF-8 text; row set aside")
-            continue
-        record = dict(zip(header, cells, strict=True))
-        parsed: dict[str, Any] = {}
-        ok = True
-        for name, parse in table.columns.items():
-            try:
-                parsed[name] = parse(record[name])
-            except FieldError as exc:
-                out.add(table.file, start, name, str(exc))
-                ok = False
-        if ok:
-            rows.append((start, parsed))
+    parsers = list(table.columns.items())
+    try:
+        for line, record in _rows_of(path, table, out):
+            parsed: dict[str, Any] = {}
+            ok = True
+            for name, parse in parsers:
+                try:
+                    parsed[name] = parse(record[name])
+                except FieldError as exc:
+                    out.add(table.file, line, name, str(exc))
+                    ok = False
+            if ok:
+                rows.append((line, parsed))
+    except OSError as exc:
+        out.add(table.file, 0, "-", f"cannot be read: {exc.strerror or exc}; the rows after "
+                f"line {rows[-1][0] if rows else 1} are set aside")
     return rows
 
 
@@ -155,4 +271,3 @@ def _dedupe(rows: list[tuple[int, dict]], file: str, out: Collector) -> list[tup
         seen[row["id"]] = line
         kept.append((line, row))
     return kept
-

@@ -11,7 +11,7 @@ from typing import Any
 from .csvfile import read_bytes
 from .fields import FieldError, _date
 from .geojsonfile import _is_number
-from .records import DEFAULT_NEIGHBOURHOOD, MAX_DAYS, Collector, Meta
+from .records import DEFAULT_NEIGHBOURHOOD, FIRST_DAY, LAST_DAY, Collector, Meta
 
 _DEFAULT_META = Meta(
     title="Kazakhstan unrest, January 2022",
@@ -123,13 +123,13 @@ def read_meta(data_dir: Path, out: Collector) -> Meta:
     if meta.end < meta.start:
         out.add(file, 0, "end", "is before start; using the default days")
         meta = Meta(**{**meta.__dict__, **default_days})
-    elif (meta.end - meta.start).days >= MAX_DAYS:
-        out.add(file, 0, "end", f"is {(meta.end - meta.start).days} days after start: a "
-                f"scenario spans at most {MAX_DAYS} days; using the default days")
-        meta = Meta(**{**meta.__dict__, **default_days})
-    elif meta.start == date.min:
-        out.add(file, 0, "start", "must be after 0001-01-01 (a day has a day before it); "
+    elif meta.start < FIRST_DAY:
+        out.add(file, 0, "start", f"{meta.start} is before {FIRST_DAY}: a mistyped year? "
                 "using the default days")
+        meta = Meta(**{**meta.__dict__, **default_days})
+    elif meta.end > LAST_DAY:
+        out.add(file, 0, "end", f"{meta.end} is after {LAST_DAY}: a mistyped year? using the "
+                "default days")
         meta = Meta(**{**meta.__dict__, **default_days})
     return meta
 

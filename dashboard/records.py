@@ -28,9 +28,19 @@ QUALIFIERS = frozenset({"exact", "at_least", "more_than", "about"})
 SCOPES = frozenset({"domestic", "international"})
 # Kazakhstan's neighbourhood: anything outside is a typo (swapped or signless coordinates).
 DEFAULT_NEIGHBOURHOOD = (35.0, 40.0, 60.0, 95.0)  # south, west, north, east
-# A file larger than this is set aside unread: the basemap alone goes to every viewer.
+# A JSON or GeoJSON file larger than this is set aside unread: the basemap alone goes to
+# every viewer, and one geometry of that size is no drawing.
 MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_DAYS = 3653  # the longest scenario, ten years: one slider step per day
+# A CSV file is read row by row and has no size limit; what no table can hold is limited: a
+# row of more than a million characters, a quoted cell running on over more than 200 lines
+# (a stray quote), more than five million rows in one file. Each costs its rows alone.
+MAX_ROW_CHARS = 1024 * 1024
+MAX_ROW_LINES = 200
+MAX_ROWS = 5_000_000
+# A scenario's days lie within these: earlier or later is a mistyped year, not a crisis.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+MAX_DAYS = (LAST_DAY - FIRST_DAY).days + 1  # the longest scenario: one slider step per day
 
 
 class Period:
@@ -227,6 +237,15 @@ class Scenario:
 
     def set_aside_count(self) -> int:
         return len({(p.file, p.row) for p in self.problems})
+
+    def missing_files(self) -> list[str]:
+        """The files that are not there (a required table, scenario.json, regions.geojson)."""
+        return sorted({p.file for p in self.problems
+                       if p.row == 0 and p.message.startswith("file is missing")})
+
+    def rows_set_aside(self) -> int:
+        """Rows (lines, features) set aside, not counting problems of a file as a whole."""
+        return len({(p.file, p.row) for p in self.problems if p.row > 0})
 
 
 

@@ -396,26 +396,39 @@ def test_bom_uppercase_header_and_non_utf8_row(tmp_path, capsys):
     assert len(load_scenario(tmp_path / "o").events) == 3
 
 
-def test_non_empty_output_folder_needs_force(tmp_path, generated, capsys):
+def test_non_empty_output_folder_needs_force_and_force_replaces_only_an_import(
+        tmp_path, generated, capsys):
     export, _ = generated
     out = tmp_path / "scenario"
     out.mkdir()
     (out / "flights.csv").write_text("left over from another scenario\n", encoding="utf-8")
     line = _error_of(["import-acled", str(export), "--out", str(out)], capsys)
     assert "not empty" in line and "--force" in line
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "not written by import-acled" in line and "nothing in it was changed" in line
+    assert (out / "flights.csv").read_text(encoding="utf-8").startswith("left over")
+    (out / "flights.csv").unlink()
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0  # an empty folder
+    assert (out / acled.MARKER).is_file()
     assert main(["import-acled", str(export), "--out", str(out), "--force"]) == 0
-    assert not (out / "flights.csv").exists()  # a stale table would mix with the import
     assert load_scenario(out).problems == ()
 
 
-def test_large_export_streams(tmp_path):
-    export = write_export(tmp_path / "big.csv", acled_rows(100_000, seed=3, days=400,
-                                                           towns=3_000))
-    imported = acled.read_export(export)
-    assert len(imported.events) == 100_000 and not imported.problems
-    acled.write_scenario(imported, tmp_path / "big")
-    scenario = load_scenario(tmp_path / "big")
-    assert scenario.problems == ()
+def test_an_import_of_100000_rows_always_opens(tmp_path):
+    """100,000 rows with ordinary 250-character notes: an events.csv over the 32 MB that once
+    set every event aside. The import checks its folder by loading it; so does this test."""
+    filler = "SYNTHETIC notes of an ordinary length, not a report. " * 5
+
+    def rows():
+        for row in acled_rows(100_000, seed=3, days=400, towns=3_000):
+            yield {**row, "notes": (row["notes"] + " " + filler)[:250]}
+
+    export = write_export(tmp_path / "big.csv", rows())
+    out = tmp_path / "big"
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0
+    assert (out / "events.csv").stat().st_size > 32 * 2**20
+    scenario = load_scenario(out)
+    assert scenario.problems == () and scenario.set_aside_count() == 0
     assert len(scenario.events) == 100_000 and len(scenario.days) == 400
 
 
@@ -444,3 +457,267 @@ def test_app_opens_the_imported_folder(generated):
             os.environ.pop("DASHBOARD_DATA", None)
         else:
             os.environ["DASHBOARD_DATA"] = old
+
+
+# ------------------------------------------------------------------ dates as people write them
+
+@pytest.mark.parametrize("text", ["2022-01-02T00:00:00Z", "2022-01-02 00:00:00",
+                                  "2022-01-02T23:30:00+05:00", "2022-01-02T00:30-03:00",
+                                  "2022-01-02 08:15:00.250+0600", "2022-01-02t00:00:00z"])
+def test_iso_date_times_are_their_own_day(text):
+    assert acled.parse_date(text) == date(2022, 1, 2)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1641081600", "a number, not a date"),  # unix seconds: was read as 16 August 1641
+    ("01/02/2022", "ambiguous"),
+    ("1/2/2022", "ambiguous"),
+    ("0001-01-01", "mistyped year"),
+    ("01 January 0001", "mistyped year"),
+    ("2022-01-02T25:00:00", "not a real date"),
+])
+def test_numbers_ambiguous_dates_and_mistyped_years_are_refused_saying_why(text, why):
+    with pytest.raises(ValueError, match=why):
+        acled.parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("1641081600", 1641081600), ("1641081600.0", 1641081600), ("", None),
+    ("2022-01-02T00:00:00Z", 1641081600), ("2022-01-02T05:00:00+05:00", 1641081600),
+])
+def test_timestamps_are_unix_seconds_or_iso_date_times(text, seconds):
+    assert acled.parse_timestamp(text) == seconds
+
+
+def import_rows(tmp_path, rows, *args, name="export.csv", delimiter=","):
+    """Write an export and import it with the command; (exit code, stderr lines, folder)."""
+    export = tmp_path / name
+    with open(export, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, restval="", lineterminator="\n",
+                                delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import-acled", str(export),
+                           "--out", str(out), *args], cwd=ROOT, capture_output=True, text=True)
+    return done.returncode, done.stderr.splitlines(), out
+
+
+def test_millisecond_timestamps_are_refused_by_line_and_the_rest_imports(tmp_path):
+    rows = list(acled_rows(20))
+    for row in rows:
+        row["timestamp"] = "1641081600"
+    rows[5]["timestamp"] = "1641081600000"  # line 7
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1, err
+    assert any(line.endswith(":7: timestamp: '1641081600000' is not unix seconds (milliseconds? "
+                             "it would be after 2099); write seconds, like 1641081600; row set "
+                             "aside") for line in err), err
+    assert "Traceback" not in "\n".join(err)
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 19
+    assert scenario.sources[acled.EXPORT_SOURCE_ID].date == "2022-01-02"  # the upload day
+
+
+def test_a_mistyped_year_is_set_aside_and_does_not_stretch_the_days(tmp_path):
+    rows = list(acled_rows(30))
+    rows[10]["event_date"] = "0001-01-01"  # line 12
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1
+    assert any(":12: event_date: '0001-01-01' is outside 1900-2099" in line for line in err), err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 29
+    assert scenario.days[0] == date(2022, 1, 2) and scenario.days[-1] == date(2022, 1, 10)
+
+
+def test_an_export_of_eleven_years_keeps_its_days(tmp_path):
+    rows = acled_rows(2_000, start=date(2012, 1, 1), days=11 * 365 + 3)
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 0, err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 2_000
+    assert scenario.days[0] == date(2012, 1, 1)
+    assert scenario.days[-1] == date(2012, 1, 1) + timedelta(days=11 * 365 + 2)
+
+
+# ---------------------------------------------------------------- CSV as spreadsheets write it
+
+def test_a_stray_quote_costs_one_row_and_the_rows_after_it_import(tmp_path):
+    rows = list(acled_rows(100))
+    for row in rows:  # no quoted cell after the stray quote to close it
+        row["notes"] = row["notes"].replace(",", "")
+    export = write_export(tmp_path / "export.csv", rows)
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[10] = lines[10].replace(",Synthetic actor,", ',"Synthetic actor,')  # line 11
+    export.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import-acled", str(export),
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    err = done.stderr.splitlines()
+    assert [line for line in err if line.startswith(str(export))] == [
+        next(line for line in err if line.startswith(f"{export}:11: -: "))]
+    assert "quote" in err[0]
+    assert err[-1].endswith("1 of 100 rows set aside")
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 99
+    assert "SYN10" not in events_by_id(scenario) and "SYN100" in events_by_id(scenario)
+
+
+def test_semicolon_export_with_decimal_commas_is_recognised(tmp_path):
+    rows = list(acled_rows(40))
+    plain = {r["event_id_cnty"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
+    for row in rows:
+        row["latitude"] = row["latitude"].replace(".", ",")
+        row["longitude"] = row["longitude"].replace(".", ",")
+    code, err, out = import_rows(tmp_path, rows, delimiter=";")
+    assert code == 0, err
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 40
+    for event in scenario.events:
+        place = scenario.places[event.place_id]
+        assert (place.lat, place.lon) == pytest.approx(plain[event.id])
+
+
+def test_a_semicolon_file_that_is_not_acled_names_the_separator(tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    other.write_text("event_id_cnty;event_date;latitude\n1;2022-01-02;43,2\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(other), "--out", str(tmp_path / "o")], capsys)
+    assert "semicolon-separated" in line and "event_type" in line
+
+
+def test_text_the_loader_would_drop_is_refused_at_import_by_line(tmp_path):
+    rows = list(acled_rows(12))
+    rows[2]["notes"] = "SYNTHETIC notes with a NUL \x00 inside"  # line 4
+    rows[6]["event_id_cnty"] = "SYN7\u200b"  # line 8: a zero-width space
+    code, err, out = import_rows(tmp_path, rows)
+    assert code == 1, err
+    assert any(":4: -: holds a NUL byte" in line for line in err), err
+    assert any(":8: event_id_cnty: " in line and "U+200B" in line for line in err), err
+    assert err[-1].endswith("2 of 12 rows set aside")
+    scenario = load_scenario(out)
+    assert scenario.problems == () and len(scenario.events) == 10
+
+
+# --------------------------------------------------------------------- writes: whole or nothing
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def no_scratch_left(parent: Path) -> bool:
+    return not [p for p in parent.iterdir() if ".importing-" in p.name or ".replaced-" in p.name]
+
+
+@pytest.fixture
+def good_import(tmp_path, generated):
+    """A folder written by a good import, and its bytes."""
+    export, _ = generated
+    out = tmp_path / "scenario"
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0
+    return out, folder_bytes(out)
+
+
+def test_force_never_replaces_a_users_folder(tmp_path, generated, capsys):
+    export, _ = generated
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "README.md").write_text("my own notes\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(export), "--out", str(mine), "--force"], capsys)
+    assert "not written by import-acled" in line
+    assert folder_bytes(mine) == {"README.md": b"my own notes\n"}
+
+
+def test_force_never_replaces_files_added_to_an_import(good_import, generated, capsys):
+    export, _ = generated
+    out, before = good_import
+    (out / "my-notes.txt").write_text("mine\n", encoding="utf-8")
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "did not write (my-notes.txt)" in line
+    assert folder_bytes(out) == {**before, "my-notes.txt": b"mine\n"}
+
+
+def test_an_export_inside_the_output_folder_is_never_overwritten(tmp_path, capsys):
+    folder = tmp_path / "DIR"
+    folder.mkdir()
+    export = write_export(folder / "events.csv", acled_rows(30))
+    before = export.read_bytes()
+    line = _error_of(["import-acled", str(export), "--out", str(folder), "--force"], capsys)
+    assert "holds the export" in line
+    assert export.read_bytes() == before and folder_bytes(folder) == {"events.csv": before}
+
+
+def test_a_failed_reimport_leaves_the_previous_import_intact(good_import, tmp_path, capsys):
+    """Every timestamp in milliseconds: nothing usable, and the good folder is untouched."""
+    out, before = good_import
+    rows = list(acled_rows(20))
+    for row in rows:
+        row["timestamp"] = "1642000000000"
+    bad = write_export(tmp_path / "millis.csv", rows)
+    assert main(["import-acled", str(bad), "--out", str(out), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: timestamp: " in err and "milliseconds" in err and "Traceback" not in err
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+
+
+def test_a_full_disk_leaves_the_previous_import_intact_and_nothing_half_written(
+        good_import, generated, monkeypatch, capsys):
+    import errno
+
+    export, _ = generated
+    out, before = good_import
+    real = acled._write_table
+
+    def full_disk(folder, name, rows):
+        if name == "events":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(folder, name, rows)
+
+    monkeypatch.setattr(acled, "_write_table", full_disk)
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "No space left on device" in line and "nothing written" in line
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+    fresh = out.parent / "fresh"
+    line = _error_of(["import-acled", str(export), "--out", str(fresh)], capsys)
+    assert not fresh.exists() and no_scratch_left(out.parent)
+
+
+def test_a_folder_that_would_not_load_cleanly_is_never_swapped_in(
+        good_import, generated, monkeypatch, capsys):
+    """The import's own check: the written folder is loaded; anything set aside fails it."""
+    export, _ = generated
+    out, before = good_import
+    real = acled._summary
+    monkeypatch.setattr(acled, "_summary", lambda row, *args: "" if row["event_id_cnty"] ==
+                        "SYN7" else real(row, *args))
+    line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
+    assert "would not load cleanly" in line and "events.csv:" in line and "summary" in line
+    assert "nothing was replaced" in line
+    assert folder_bytes(out) == before and no_scratch_left(out.parent)
+
+
+def test_tables_are_written_by_column_name(tmp_path, monkeypatch):
+    """A table whose columns are reordered, with one added, still gets each value in its own
+    column: rows are written as dicts keyed by column name."""
+    from dashboard.tables import Table
+
+    events = acled.TABLES["events"]
+    moved = dict(reversed(list(events.columns.items())))
+    moved["added_later"] = str
+    monkeypatch.setitem(acled.TABLES, "events", Table(events.file, moved))
+    imported = acled.read_export(AWKWARD)
+    folder = tmp_path / "moved"
+    folder.mkdir()
+    acled._write_files(imported, folder, None, acled.DEFAULT_DATA_DIR)
+    with open(folder / "events.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(moved)
+    written = {r[rows[0].index("id")]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    first = next(e for e in imported.events if e.id == "TST1")
+    assert written["TST1"]["date"] == first.date.isoformat()
+    assert written["TST1"]["place_id"] == first.place_id
+    assert written["TST1"]["category"] == first.category
+    assert written["TST1"]["time_precision"] == "3" and written["TST1"]["added_later"] == ""
+    monkeypatch.setitem(acled.TABLES, "events", events)
+    assert [e.id for e in load_scenario(folder).events] == [e.id for e in sorted(
+        imported.events, key=lambda e: (e.date, e.id))]

@@ -99,3 +99,11 @@ def test_readme_documents_the_snapshot_shape_as_it_is(scenario):
     assert set(documented["places"][0]["statuses"][0]) == set(status)
     assert set(documented["figures"]["deaths"]) == set(real["figures"]["deaths"])
     assert set(documented["control"][0]) == set(real["control"][0])
+
+
+def test_validate_says_a_missing_file_is_missing_not_a_row_set_aside(mini, capsys):
+    (mini.path / "events.csv").unlink()
+    assert main(["validate", str(mini.path)]) == 1
+    captured = capsys.readouterr()
+    assert "events.csv:0: -: file is missing" in captured.out
+    assert captured.err.strip() == "1 problem(s); file(s) missing: events.csv; 0 row(s) set aside"

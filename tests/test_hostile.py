@@ -259,7 +259,7 @@ def test_validate_command_names_every_problem_and_never_a_traceback(tmp_path):
         assert run.returncode == 1, (name, err)
         assert out.splitlines() == [str(p) for p in loaded.problems], name
         assert "Traceback" not in out + err, (name, err)
-        assert err.strip().endswith(f"{loaded.set_aside_count()} row(s) set aside"), name
+        assert err.strip().endswith(f"{loaded.rows_set_aside()} row(s) set aside"), name
 
 
 def test_a_scenario_in_year_one_falls_back_instead_of_overflowing(tmp_path):

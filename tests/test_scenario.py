@@ -239,3 +239,56 @@ def test_every_airport_of_the_country_is_a_place_with_a_precise_position(scenari
     airports = [p for p in scenario.places.values() if p.kind == "airport"]
     assert len(airports) == 20  # "18 of the country's 20 airports", the minister, 11 January
     assert all(p.geo_precision == 1 and p.coord_source for p in airports)
+
+
+# --------------------------------------------------------------------------- limits and streaming
+
+def _many_events(count: int, summary: str, first: int = 3) -> str:
+    return "".join(f"e{n},2022-01-03,,3,city,protest,{summary},s1\n"
+                   for n in range(first, first + count))
+
+
+def test_a_csv_file_over_32_mb_of_valid_rows_loads_whole(mini):
+    """A CSV file has no size limit: 140,000 rows of 250-character summaries (about 40 MB)."""
+    header_and_rows = (mini.path / "events.csv").read_text(encoding="utf-8")
+    mini.write("events.csv", header_and_rows + _many_events(140_000, "x" * 250))
+    assert (mini.path / "events.csv").stat().st_size > 32 * 2**20
+    scenario = mini.load()
+    assert scenario.problems == ()
+    assert len(scenario.events) == 140_002
+
+
+def test_an_unclosed_quote_costs_one_row_and_the_rest_loads(mini):
+    """An unclosed quote on line 11 of 1,002 lines: line 11 alone is set aside."""
+    header_and_rows = (mini.path / "events.csv").read_text(encoding="utf-8")
+    rows = _many_events(1_000, "Protest").splitlines(keepends=True)
+    rows[7] = rows[7].replace(",Protest,", ',"Protest,')  # line 11 (header, e1, e2, e3...)
+    mini.write("events.csv", header_and_rows + "".join(rows))
+    scenario = mini.load()
+    assert problem_keys(scenario) == {("events.csv", 11, "-")}
+    assert "quote" in scenario.problems[0].message
+    assert len(scenario.events) == 1_001
+
+
+def test_a_line_longer_than_the_row_limit_is_set_aside_alone(mini):
+    from dashboard.scenario import MAX_ROW_CHARS
+
+    header_and_rows = (mini.path / "events.csv").read_text(encoding="utf-8")
+    mini.write("events.csv", header_and_rows + _many_events(1, "x" * (MAX_ROW_CHARS + 10))
+               + _many_events(1, "fine", first=9))
+    scenario = mini.load()
+    assert problem_keys(scenario) == {("events.csv", 4, "-")}
+    assert [e.id for e in scenario.events] == ["e1", "e2", "e9"]
+
+
+def test_a_scenario_over_ten_years_keeps_its_days_and_year_one_does_not(mini):
+    import json
+    from datetime import date
+
+    meta = json.loads((mini.path / "scenario.json").read_text(encoding="utf-8"))
+    mini.write("scenario.json", json.dumps({**meta, "start": "2012-01-01", "end": "2022-12-31"}))
+    scenario = mini.load()
+    assert not [p for p in scenario.problems if p.file == "scenario.json"]
+    assert scenario.days[0] == date(2012, 1, 1) and scenario.days[-1] == date(2022, 12, 31)
+    mini.write("scenario.json", json.dumps({**meta, "start": "0001-01-01"}))
+    assert ("scenario.json", 0, "start") in problem_keys(mini.load())

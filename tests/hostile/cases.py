@@ -377,7 +377,8 @@ CASES: list[Case] = [
          (("aktau", "-"),), ("aktau",)),
     Case("places-utf8-bom-is-fine", "places.csv", with_bom(), ()),
     Case("places-crlf-is-fine", "places.csv", crlf(), ()),
-    Case("places-over-size-limit", "places.csv", pad(33 * MB), ((0, "-"),), ALL),
+    # A CSV file has no size limit; a line of 33 MB (of blanks) is set aside alone.
+    Case("places-33-mb-line", "places.csv", pad(33 * MB), ((NEW, "-"),)),
 
     # ---------------------------------------------------------------- events.csv
     *_csv_basics("events.csv"),
