@@ -605,9 +605,9 @@ def _country_codes(imported: AcledImport) -> list[tuple[str, str]]:
     by_number, by_name = _countries()
     codes = []
     for (iso, name), _ in imported.countries.most_common():
-        try:
+        try:  # ACLED's iso is the ISO 3166 numeric code, sometimes written as 398.0
             found = by_number.get(int(float(iso)))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or 1e400 / inf
             found = None
         found = found or by_name.get(name.casefold())
         if found and (found["iso"], found["iso3"]) not in codes:

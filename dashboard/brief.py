@@ -206,7 +206,7 @@ def day_brief(state: DayState, scenario: Scenario) -> str:
              f"**{md(headline)}**{head_refs}", "",
              f"Times are local (UTC{md(scenario.meta.utc_offset)}).", ""]
     if scenario.problems:
-        lines += [f"> **Data incomplete:** {md(set_aside(scenario))}", ""]
+        lines += [f"> **{md(set_aside(scenario))}**", ""]
     for section in (_status_section(state, scenario, numbers),
                     _figures_section(state, scenario, numbers),
                     _control_section(state, scenario, numbers),

@@ -10,19 +10,31 @@ NOT_IN_DATA = "not in this data"
 SHOWN_PROBLEMS = 20
 
 
-def set_aside(scenario: Scenario) -> str:
-    """A sentence when rows were set aside, else ''."""
+def what_is_missing(scenario: Scenario) -> str:
+    """'' when the data loaded whole, else what is not there: the files missing, the rows set
+    aside, and the count of problems ("file(s) missing: events.csv; 0 row(s) set aside")."""
     if not scenario.problems:
         return ""
-    return (f"{scenario.set_aside_count()} row(s) of the data were set aside "
-            f"({len(scenario.problems)} problem(s)); this answer is from the rest and may miss "
+    missing = scenario.missing_files()
+    said = f"file(s) missing: {', '.join(missing)}; " if missing else ""
+    return (f"{said}{scenario.rows_set_aside()} row(s) set aside "
+            f"({len(scenario.problems)} problem(s))")
+
+
+def set_aside(scenario: Scenario) -> str:
+    """A sentence for an answer when the data is not whole, else ''."""
+    missing = what_is_missing(scenario)
+    if not missing:
+        return ""
+    return (f"The data is incomplete: {missing}; this answer is from the rest and may miss "
             "what they held.")
 
 
 def data_json(scenario: Scenario) -> dict:
     """The same for a JSON answer: whether the data loaded whole, and the first problems."""
     return {"complete": not scenario.problems,
-            "rows_set_aside": scenario.set_aside_count(),
+            "files_missing": scenario.missing_files(),
+            "rows_set_aside": scenario.rows_set_aside(),
             "problems": [str(p) for p in scenario.problems[:SHOWN_PROBLEMS]],
             "note": set_aside(scenario) or None}
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import coverage
+from .caveats import set_aside
 from .gazetteer import Gazetteer, normalise
 from .geo import (
     GeodesicPath,
@@ -343,11 +344,7 @@ def _as_end(value, scenario: Scenario, gazetteer: Gazetteer | None, geocoder) ->
 
 
 def _problems(scenario: Scenario) -> str:
-    if not scenario.problems:
-        return ""
-    return (f"{scenario.set_aside_count()} row(s) of this data were set aside as unreadable "
-            f"({len(scenario.problems)} problem(s)); this answer is computed from the rest and "
-            "may miss what they held.")
+    return set_aside(scenario)
 
 
 def _met(state: DayState, scenario: Scenario, path: GeodesicPath, near_km: float) -> list[Met]:

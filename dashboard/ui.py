@@ -16,6 +16,7 @@ from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, tre
 from .assets import ensure_leaflet, write_basemap
 from .brief import md
 from .cameras import Camera, cameras
+from .caveats import what_is_missing
 from .formats import FORMATS
 from .geocode import ATTRIBUTION as GEOCODER_ATTRIBUTION
 from .geocode import geocoder_from_setting
@@ -107,8 +108,8 @@ def scenario(settings: Settings) -> tuple[Scenario, str, str]:
 def problems_notice(loaded: Scenario) -> None:
     if not loaded.problems:
         return
-    st.warning(f"{loaded.set_aside_count()} row(s) of the data in {md(loaded.data_dir)} were set "
-               f"aside ({len(loaded.problems)} problem(s)); the map shows the rest.",
+    st.warning(f"The data in {md(loaded.data_dir)} is incomplete: "
+               f"{md(what_is_missing(loaded))}; the map shows the rest.",
                icon="⚠️")
     with st.expander("What was set aside, and why"):
         st.text("\n".join(str(p) for p in loaded.problems[:500]))

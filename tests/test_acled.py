@@ -278,6 +278,17 @@ def test_export_not_in_kazakhstan_gets_its_own_map_and_time(tmp_path):
                for p in scenario.places.values())
 
 
+@pytest.mark.parametrize("iso", ["1e400", "inf", "-1e309", "nan", "KZ"])
+def test_a_country_code_that_is_no_number_falls_back_to_the_name(tmp_path, iso):
+    """ACLED's iso is a number; one that overflows or is text is not a traceback: the
+    country is found by its name."""
+    export = write_export(tmp_path / "odd.csv", acled_rows(20, iso=iso))
+    out = tmp_path / "odd"
+    assert main(["import-acled", str(export), "--out", str(out)]) == 0
+    meta = json.loads((out / "scenario.json").read_text(encoding="utf-8"))
+    assert meta["country"] == "KZ"
+
+
 def test_kazakhstan_export_reuses_the_bundled_basemap(awkward):
     _, _, scenario = awkward
     assert len(scenario.regions["features"]) == 16

@@ -37,8 +37,8 @@ def broken(bundled_copy):
 
 def test_whole_data_is_said_to_be_whole(scenario):
     shot = snapshot(as_of(scenario, DAY), scenario)
-    assert shot["data"] == {"complete": True, "rows_set_aside": 0, "problems": [],
-                            "note": None}
+    assert shot["data"] == {"complete": True, "files_missing": [], "rows_set_aside": 0,
+                            "problems": [], "note": None}
     assert "Data incomplete" not in day_brief(as_of(scenario, DAY), scenario)
 
 
@@ -48,8 +48,8 @@ def test_every_answer_says_rows_were_set_aside(broken, capsys):
     shot = snapshot(state, scenario)
     assert shot["data"]["complete"] is False and shot["data"]["rows_set_aside"] == 1
     assert "events.csv" in shot["data"]["problems"][0]
-    assert "1 row(s) of the data were set aside" in shot["data"]["note"]
-    assert "**Data incomplete:** 1 row(s)" in day_brief(state, scenario)
+    assert "The data is incomplete: 1 row(s) set aside" in shot["data"]["note"]
+    assert "> **The data is incomplete: 1 row(s) set aside" in day_brief(state, scenario)
     assert "data-testid='kz-set-aside'" in day_html(state, scenario)
     assert day_geojson(state, scenario)["data"]["rows_set_aside"] == 1
     place = travel.resolve("Almaty", build(scenario)).best
@@ -125,3 +125,21 @@ def test_a_file_that_goes_while_the_folder_is_read_is_skipped(tmp_path, monkeypa
     assert "events.csv" in names
     if answers == 0:  # gone before its first question: not part of the data
         assert names == ["events.csv"]
+
+
+def test_a_deleted_file_is_said_to_be_missing_not_a_row_set_aside(bundled_copy, monkeypatch):
+    (bundled_copy.path / "events.csv").unlink()
+    scenario = bundled_copy.load()
+    data = snapshot(as_of(scenario, DAY), scenario)["data"]
+    assert data["files_missing"] == ["events.csv"]
+    # Rows elsewhere that name an event are set aside too; the file itself is not "a row".
+    rows = scenario.rows_set_aside()
+    assert all(p.file != "events.csv" or p.row == 0 for p in scenario.problems)
+    assert data["note"].startswith("The data is incomplete: file(s) missing: events.csv; "
+                                   f"{rows} row(s) set aside")
+    from tests.test_app import run_app
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(bundled_copy.path))
+    at = run_app({"day": "2022-01-06"})
+    assert not at.exception
+    assert f"file(s) missing: events.csv; {rows} row(s) set aside" in at.warning[0].value
