@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, trends, urlstate
+from . import route as routes
 from .assets import ensure_leaflet, write_basemap
 from .brief import md
 from .cameras import Camera, cameras
@@ -32,6 +33,7 @@ from .mapview import (
     day_payload,
     map_content,
     neighbours,
+    route_layer,
     traveller_layer,
     view_layer,
 )
@@ -260,12 +262,16 @@ PRESENT_MAP_HEIGHT = 880  # px: the map fills a 1920x1080 screen below the day's
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
               tiles: TileSource | None, rep: travel.TravelReport | None,
-              pick: bool, camera: Camera | None, present: bool, version: str
-              ) -> dict | None:
+              pick: bool, camera: Camera | None, present: bool, version: str,
+              route=None) -> dict | None:
     kept = kept_days(state, loaded, layers, tiles, present, version)
     groups = [day_group(state, loaded, layers, kept, version)]
     if rep is not None:
         groups.append(traveller_layer(rep))
+    if route is not None:
+        ends = (route.start.end, route.end.end)
+        groups.append(route_layer(routes.route_geojson(route),
+                                  f"{ends[0].name}|{ends[1].name}"))
     camera_key = f"{camera.key}:{st.session_state.get('_camera_moves', 0)}" if camera else None
     groups.append(view_layer(camera_key, camera.bounds if camera else None, pick, present))
     return st_folium(base_map(loaded, basemap_url, tiles=tiles, controls=STEP_CONTROLS),
@@ -485,10 +491,12 @@ def day_view(page: Page) -> None:
     camera = camera_selector(page.views)
     rep, pick = traveller_search(page.settings, loaded, state)
     write_link(day, page.layers, camera.key if camera else None, False)
+    asked = route_asked(page.settings, loaded, state)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         returned = map_panel(state, loaded, page.basemap_url, page.layers, page.tiles, rep,
-                             pick, camera, False, page.version)
+                             pick, camera, False, page.version,
+                             route=asked[2] if asked else None)
     with panel_col:
         with st.container():
             if rep is not None:
@@ -499,35 +507,46 @@ def day_view(page: Page) -> None:
         _take_map_click(returned)
 
 
+def route_asked(settings: Settings, loaded: Scenario, state: DayState) -> tuple | None:
+    """The route the From and To boxes ask for on the shown day: (key, found ends, answer or
+    None), kept in the session so the map and the panel share one computation; None until
+    both boxes hold text. Read before the map is drawn (the boxes' values are the session's
+    at the start of the run), so the line is on the map in the same step."""
+    start = st.session_state.get("route_from") or ""
+    end = st.session_state.get("route_to") or ""
+    if not (start.strip() and end.strip()):
+        return None
+    near_km = st.session_state.get("route_km", routes.DEFAULT_NEAR_KM)
+    signature = _signature(settings.data_dir)
+    key = (start, end, state.day, near_km, signature)
+    cached = st.session_state.get("_route")
+    if cached is None or cached[0] != key:
+        geocoder, _ = _geocoder(settings.geocoder)
+        gaz = _gazetteer(str(settings.data_dir), signature)
+        found = [routes.resolve_end(t, loaded, gaz, geocoder) for t in (start, end)]
+        answer = (routes.route(loaded, state.day, found[0].end, found[1].end, near_km)
+                  if all(f.end for f in found) else None)
+        cached = (key, found, answer)
+        st.session_state["_route"] = cached
+    return cached
+
+
 def route_finder(settings: Settings, loaded: Scenario, state: DayState) -> None:
     """"From A to B": the straight line between two places on the shown day (route.py), in
     words with its sources; the panel's HTML is travelpanel.route_html."""
-    from . import route
-
     with st.expander("From A to B (a straight line, not a road route)",
                      expanded=bool(st.session_state.get("route_from")
                                    and st.session_state.get("route_to"))):
-        start = st.text_input("From", key="route_from",
-                              placeholder="Place, airport, city, or 43.238, 76.945")
-        end = st.text_input("To", key="route_to",
-                            placeholder="Place, city, coordinates, or a flight destination")
-        near_km = st.number_input("Dangers within (km of the line)", min_value=0.0,
-                                  max_value=100.0, value=route.DEFAULT_NEAR_KM, step=1.0,
-                                  key="route_km")
-        if not (start.strip() and end.strip()):
+        st.text_input("From", key="route_from",
+                      placeholder="Place, airport, city, or 43.238, 76.945")
+        st.text_input("To", key="route_to",
+                      placeholder="Place, city, coordinates, or a flight destination")
+        st.number_input("Dangers within (km of the line)", min_value=0.0, max_value=100.0,
+                        value=routes.DEFAULT_NEAR_KM, step=1.0, key="route_km")
+        asked = route_asked(settings, loaded, state)
+        if asked is None:
             return
-        signature = _signature(settings.data_dir)
-        key = (start, end, state.day, near_km, signature)
-        cached = st.session_state.get("_route")
-        if cached is None or cached[0] != key:
-            geocoder, _ = _geocoder(settings.geocoder)
-            gaz = _gazetteer(str(settings.data_dir), signature)
-            found = [route.resolve_end(t, loaded, gaz, geocoder) for t in (start, end)]
-            answer = (route.route(loaded, state.day, found[0].end, found[1].end, near_km)
-                      if all(f.end for f in found) else None)
-            cached = (key, found, answer)
-            st.session_state["_route"] = cached
-        _, found, answer = cached
+        _, found, answer = asked
         notices = "".join(travelpanel.notice_html(f) for f in found if f.error or f.end is None)
         if notices:
             st.html(notices)

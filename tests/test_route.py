@@ -426,3 +426,33 @@ def test_the_panel_escapes_what_was_typed_and_says_when_nothing_is_found():
     html = page_html(at)
     assert "No place called" in html and "<img src=x" not in html
     assert "data-testid='kz-route'" not in html
+
+
+def test_the_route_is_drawn_on_the_map_in_the_same_step():
+    """Typing the two ends draws the line, its ends and the danger marks on the map at once
+    (the answer is computed before the map), framed once; the tooltip says it is no road."""
+    from tests.test_app import map_step, run_app
+
+    at = run_app({"day": "2022-01-05"})
+    assert '"route"' not in map_step(at)
+    at.text_input(key="route_from").set_value("Almaty International Airport").run()
+    at.text_input(key="route_to").set_value("Republic Square").run()
+    step = map_step(at)
+    assert '"route"' in step and "not a road route" in step
+    assert "route-start-" in step and "route-end-" in step and "route-crossed-" in step
+    assert 'kz.moveOnce(' in step and '"route:' in step
+
+
+def test_route_features_escape_and_mark_each_danger(scenario):
+    from dashboard.mapview import route_features
+
+    answer = route.route(scenario, date(2022, 1, 5), "Almaty International Airport",
+                         "Republic Square", 5)
+    features = route_features(route.route_geojson(answer))
+    kinds = [f["properties"]["id"].split("-")[1] for f in features]
+    assert kinds[0] == "route" and {"start", "end"} <= set(kinds)
+    assert kinds.count("crossed") == len(answer.crossed)
+    assert kinds.count("near") == len(answer.near)
+    line = features[0]
+    assert line["geometry"]["type"] == "LineString" and "dashArray" in line["properties"]["style"]
+    assert "not a road route" in line["properties"]["tooltip"]

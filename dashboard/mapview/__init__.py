@@ -55,7 +55,7 @@ from .steps import (
     neighbours,
     step_message,
 )
-from .views import FitOnce, FocusOnce, traveller_layer, view_layer
+from .views import FitOnce, FocusOnce, route_features, route_layer, traveller_layer, view_layer
 
 __all__ = [
     "AIRPORT_COLOURS", "ASSET_ROOT", "AVOID_COLOUR", "CHECKPOINT_COLOUR", "CITY_KINDS",
@@ -64,6 +64,6 @@ __all__ = [
     "GeoJsonLayer", "Group", "Layer", "OfflineMap", "RawText", "ScriptElement", "StepControls",
     "TileSource", "base_map", "basemap_geojson", "day_group", "day_key", "day_label",
     "day_layers", "day_payload", "days_message", "esc", "layer_data", "layer_features",
-    "legend_html", "map_content", "neighbours", "script_json", "sources_html", "step_message",
-    "traveller_layer", "view_layer",
+    "legend_html", "map_content", "neighbours", "route_features", "route_layer", "script_json",
+    "sources_html", "step_message", "traveller_layer", "view_layer",
 ]

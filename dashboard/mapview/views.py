@@ -135,3 +135,59 @@ class ClickMode(ScriptElement):
         super().__init__()
         self._name = "ClickMode"
         self.returned = ["last_clicked"] if pick else []
+
+
+# --------------------------------------------------------------------------- route
+
+ROUTE_COLOUR = "#5e3c99"
+ROUTE_MARKS = {"crossed": ("#b2182b", "enters this danger's area {along:.1f} km along"),
+               "near": ("#e08214", "{distance:.1f} km from the line, {along:.1f} km along")}
+
+
+def route_features(collection: dict) -> list[dict]:
+    """The route from A to B (``route.route_geojson``) as the page draws it: the straight line
+    (dashed, its tooltip saying it is not a road route), its two ends, and a mark where it
+    meets each danger."""
+    features = []
+    for feature in collection["features"]:
+        props, kind = feature["properties"], feature["properties"]["kind"]
+        if kind == "route":
+            style = {"color": ROUTE_COLOUR, "weight": 4, "dashArray": "10 6", "opacity": 0.9}
+            tip = (f"{esc(props['name'])}: {props['distance_km']:,.0f} km. "
+                   f"{esc(props['note'])}")
+            extra = {}
+        elif kind in ("start", "end"):
+            style = {"color": "#ffffff", "weight": 3, "fillColor": ROUTE_COLOUR,
+                     "fillOpacity": 1}
+            tip = f"{'From' if kind == 'start' else 'To'}: {esc(props['name'])}"
+            extra = {"px": 8}
+        else:
+            colour, words = ROUTE_MARKS[kind]
+            style = {"color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1}
+            tip = f"{esc(props['name'])}: " + esc(words.format(
+                distance=props["distance_km"], along=props["along_km"]))
+            extra = {"px": 6}
+        features.append({**feature, "properties": {
+            "id": f"route-{kind}-{props.get('id') or props.get('name')}", "tooltip": tip,
+            "style": style, **extra}})
+    return features
+
+
+def route_bounds(collection: dict) -> tuple[float, float, float, float] | None:
+    """South, west, north, east of the route's located points, or None."""
+    points = [(f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0])
+              for f in collection["features"] if f["geometry"]["type"] == "Point"]
+    if len(points) < 2:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return (min(lats), min(lons), max(lats), max(lons))
+
+
+def route_layer(collection: dict, key: str) -> folium.FeatureGroup:
+    """The route on the map, framed the first time this route (``key``) is shown."""
+    group = Group(name="Route")
+    group.add_child(GeoJsonLayer(route_features(collection), "route"))
+    bounds = route_bounds(collection)
+    if bounds is not None:
+        group.add_child(FitOnce(f"route:{key}", bounds))
+    return group

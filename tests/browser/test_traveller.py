@@ -90,3 +90,31 @@ def test_a_click_on_the_map_chooses_the_place(page, app_server):
     typed = page.get_by_role("textbox", name="Find a place").input_value()
     lat, lon = (float(v) for v in typed.split(","))
     assert (lat, lon) == pytest.approx((43.34, 52.86), abs=0.2)
+
+
+def test_a_route_is_drawn_as_a_dashed_line_and_framed(page, app_server):
+    """From and To typed: the straight line, its ends and the marks where it meets a danger
+    are on the map, which frames the route once; the line's tooltip says it is no road."""
+    frame = open_day(page, app_server, "2022-01-05")
+    page.get_by_text("From A to B").click()
+    for name, text in (("From", "Almaty International Airport"), ("To", "Republic Square")):
+        box = page.get_by_role("textbox", name=name)
+        box.fill(text)
+        box.press("Enter")
+        wait_for_app(page)
+    page.get_by_test_id("kz-route").wait_for()
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'route') n++; }); return n > 2; }")
+    drawn = frame.evaluate("""() => { const out = {lines: [], points: 0};
+      map_div.eachLayer(l => { if (l.options && l.options.kzLayer === 'route') {
+        if (l.getLatLngs) out.lines.push([l.options.dashArray, l.getTooltip().getContent()]);
+        else out.points++; } });
+      return out; }""")
+    assert len(drawn["lines"]) == 1 and drawn["points"] >= 2
+    dash, tooltip = drawn["lines"][0]
+    assert dash and "not a road route" in tooltip
+    # Framed: both ends on screen, at a city's zoom.
+    inside = frame.evaluate("""() => [[43.352, 77.040], [43.238, 76.946]].every(p =>
+      map_div.getBounds().contains(L.latLng(p[0], p[1])))""")
+    assert inside and frame.evaluate("() => map_div.getZoom()") >= 10
+    assert external_requests(page) == []
