@@ -302,16 +302,43 @@ def kept_days(state: DayState, loaded: Scenario, layers: tuple[str, ...],
     return kept
 
 
+# What a click on the map sets, in pick mode: the searched place, or an end of the route.
+PICK_TARGETS = {"find": "the place to find", "route_from": "From", "route_to": "To"}
+
+
 def _take_map_click(returned: dict | None) -> None:
-    """A click on the map (in pick mode) becomes the searched place on the next run."""
+    """A click on the map (in pick mode) fills the box being picked on the next run."""
     click = (returned or {}).get("last_clicked")
     if not click:
         return
     text = f"{click['lat']:.5f}, {click['lng']:.5f}"
     if st.session_state.get("_last_click") != text:
         st.session_state["_last_click"] = text
-        st.session_state["_find_pending"] = text
+        st.session_state["_click_pending"] = (st.session_state.get("_pick_target", "find"), text)
         st.rerun()
+
+
+def _apply_click() -> None:
+    """Before any box is drawn: a click taken on the last run fills its box; a route end
+    picked ends picking, so the next click does not move it again."""
+    pending = st.session_state.pop("_click_pending", None)
+    if pending is None:
+        return
+    target, text = pending
+    st.session_state[target] = text
+    if target != "find":
+        st.session_state["pick"] = False
+        st.session_state["_pick_target"] = "find"
+
+
+def _pick(target: str) -> None:
+    st.session_state["_pick_target"] = target
+    st.session_state["pick"] = True
+
+
+def _pick_place() -> None:
+    """The toggle, on or off: a click, when picking, chooses the place to find."""
+    st.session_state["_pick_target"] = "find"
 
 
 def traveller_search(settings: Settings, loaded: Scenario, state: DayState
@@ -324,8 +351,6 @@ def traveller_search(settings: Settings, loaded: Scenario, state: DayState
 
 def _traveller_search(settings: Settings, loaded: Scenario, state: DayState
                       ) -> tuple[travel.TravelReport | None, bool]:
-    if "_find_pending" in st.session_state:
-        st.session_state["find"] = st.session_state.pop("_find_pending")
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         query = st.text_input(
             "Find a place", key="find",
@@ -333,8 +358,11 @@ def _traveller_search(settings: Settings, loaded: Scenario, state: DayState
             help="Searches the scenario's places and Kazakhstan's settlements offline; asks "
                  "the online geocoder too when the internet is there. Press Enter to search.",
             width="stretch")
-        pick = st.toggle("Pick on the map", key="pick",
+        pick = st.toggle("Pick on the map", key="pick", on_change=_pick_place,
                          help="Then click the map to choose a place.")
+    if pick and st.session_state.get("_pick_target", "find") != "find":
+        st.caption(f"A click on the map sets {PICK_TARGETS[st.session_state['_pick_target']]} "
+                   "of the route.")
     if not query.strip():
         return None, pick
     signature = _signature(settings.data_dir)
@@ -440,7 +468,7 @@ def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tu
 
 def keep_hidden_widgets() -> None:
     """Presentation mode leaves the search out; what was typed there is kept for later."""
-    for key in ("find", "pick"):
+    for key in ("find", "pick", "route_from", "route_to", "route_km"):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
@@ -480,6 +508,7 @@ def day_view(page: Page) -> None:
     pager) reruns this alone, so the sidebar and page set-up are neither rebuilt on the
     server nor redrawn in the browser. Every panel reads the same DayState."""
     loaded = page.loaded
+    _apply_click()
     day = day_selector(loaded)
     state = as_of(loaded, day)
     downloads(state, loaded)
@@ -543,6 +572,10 @@ def route_finder(settings: Settings, loaded: Scenario, state: DayState) -> None:
                       placeholder="Place, city, coordinates, or a flight destination")
         st.number_input("Dangers within (km of the line)", min_value=0.0, max_value=100.0,
                         value=routes.DEFAULT_NEAR_KM, step=1.0, key="route_km")
+        with st.container(horizontal=True, gap="small"):
+            for target in ("route_from", "route_to"):
+                st.button(f"Pick {PICK_TARGETS[target]} on the map", key=f"pick-{target}",
+                          on_click=_pick, args=(target,))
         asked = route_asked(settings, loaded, state)
         if asked is None:
             return

@@ -456,3 +456,23 @@ def test_route_features_escape_and_mark_each_danger(scenario):
     line = features[0]
     assert line["geometry"]["type"] == "LineString" and "dashArray" in line["properties"]["style"]
     assert "not a road route" in line["properties"]["tooltip"]
+
+
+def test_a_map_click_can_set_either_end_of_the_route():
+    """"Pick From on the map" turns picking on for From; the next click fills From (not the
+    place search) and ends picking; the toggle alone picks the place to find again."""
+    from dashboard import ui
+    from tests.test_app import run_app
+
+    at = run_app({"day": "2022-01-05"})
+    at.button(key="pick-route_from").click().run()
+    assert at.toggle(key="pick").value is True
+    assert any("sets From of the route" in c.value for c in at.caption)
+    at.session_state["_click_pending"] = ("route_from", "43.25000, 76.90000")
+    at.run()
+    assert at.text_input(key="route_from").value == "43.25000, 76.90000"
+    assert at.text_input(key="find").value == ""
+    assert at.toggle(key="pick").value is False
+    at.toggle(key="pick").set_value(True).run()
+    assert at.session_state["_pick_target"] == "find"
+    assert ui.PICK_TARGETS.keys() == {"find", "route_from", "route_to"}

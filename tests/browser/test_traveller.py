@@ -66,16 +66,11 @@ def test_search_on_a_phone_fits_without_sideways_scroll(page, app_server):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
 
 
-def test_a_click_on_the_map_chooses_the_place(page, app_server):
-    frame = open_day(page, app_server, "2022-01-05")
-    frame.evaluate("() => { window.__kz_marker = 'kept'; }")
-    page.get_by_text("Pick on the map").click()
-    wait_for_app(page)
+def click_map_at(page, lat: float, lon: float) -> None:
+    """Centre the map on a point and click the middle of the map, once the page has finished
+    scrolling the map into view (a click during a smooth scroll lands elsewhere)."""
     frame = map_frame(page)
-    assert frame.evaluate("() => window.__kz_marker") == "kept"  # picking did not remount it
-    # Centre the map on Zhanaozen and click the middle of the map, once the page has
-    # finished scrolling the map into view (a click during a smooth scroll lands elsewhere).
-    frame.evaluate("() => map_div.setView([43.34, 52.86], 9, {animate: false})")
+    frame.evaluate(f"() => map_div.setView([{lat}, {lon}], 9, {{animate: false}})")
     iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
     box = None
@@ -83,6 +78,16 @@ def test_a_click_on_the_map_chooses_the_place(page, app_server):
         page.wait_for_timeout(100)
     size = frame.evaluate("() => [map_div.getSize().x, map_div.getSize().y]")
     page.mouse.click(box["x"] + size[0] / 2, box["y"] + size[1] / 2)
+
+
+def test_a_click_on_the_map_chooses_the_place(page, app_server):
+    frame = open_day(page, app_server, "2022-01-05")
+    frame.evaluate("() => { window.__kz_marker = 'kept'; }")
+    page.get_by_text("Pick on the map").click()
+    wait_for_app(page)
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.__kz_marker") == "kept"  # picking did not remount it
+    click_map_at(page, 43.34, 52.86)  # Zhanaozen
     page.get_by_test_id("kz-verdict").wait_for()
     wait_for_app(page)
     text = page.get_by_test_id("kz-verdict").inner_text()
@@ -90,6 +95,22 @@ def test_a_click_on_the_map_chooses_the_place(page, app_server):
     typed = page.get_by_role("textbox", name="Find a place").input_value()
     lat, lon = (float(v) for v in typed.split(","))
     assert (lat, lon) == pytest.approx((43.34, 52.86), abs=0.2)
+
+
+def test_a_click_on_the_map_sets_an_end_of_the_route(page, app_server):
+    open_day(page, app_server, "2022-01-05")
+    page.get_by_text("From A to B").click()
+    page.get_by_role("button", name="Pick From on the map").click()
+    wait_for_app(page)
+    click_map_at(page, 43.65, 51.17)  # Aktau
+    wait_for_app(page)
+    page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => "
+                           "i.getAttribute('aria-label') === 'From' && i.value)")
+    typed = page.get_by_role("textbox", name="From").input_value()
+    lat, lon = (float(v) for v in typed.split(","))
+    assert (lat, lon) == pytest.approx((43.65, 51.17), abs=0.2)
+    assert page.get_by_role("textbox", name="Find a place").input_value() == ""
+    assert external_requests(page) == []
 
 
 def test_a_route_is_drawn_as_a_dashed_line_and_framed(page, app_server):
