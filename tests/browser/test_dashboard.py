@@ -190,6 +190,19 @@ def test_steps_keep_only_the_current_days_groups(page, app_server):
     assert on_map == groups
 
 
+def test_a_step_writes_nothing_on_the_map_container(page, app_server):
+    """The map's modes (presentation, picking) are the same before and after a day step:
+    nothing is written on its container (no class removed and set again)."""
+    frame = open_day(page, app_server, "2022-01-05")
+    frame.evaluate("""() => { window.__kzMutations = [];
+      new MutationObserver(ms => ms.forEach(m => window.__kzMutations.push(m.attributeName)))
+        .observe(map_div.getContainer(), {attributes: true}); }""")
+    for label in ("Next ▶", "◀ Previous"):
+        step(page, label)
+    page.wait_for_timeout(500)
+    assert frame.evaluate("() => window.__kzMutations") == []
+
+
 def test_state_of_emergency_areas_lie_beneath_the_points(page, app_server):
     """The regions' outlines arrive from the basemap after the step's other layers; they are
     still drawn first, so the airports and protest sites stay visible and clickable."""

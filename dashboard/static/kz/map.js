@@ -235,7 +235,10 @@
   // Puts a CSS class on the map's container, or takes it off: a mode of the whole map.
   kz.mapClass = function (group, cls, on) {
     var map = group._map || root.map_div;
-    if (map) { L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), cls); }
+    if (!map) { return; }
+    var el = map.getContainer();
+    // Only a change is written: a step that keeps the mode mutates nothing.
+    if (L.DomUtil.hasClass(el, cls) !== !!on) { L.DomUtil[on ? 'addClass' : 'removeClass'](el, cls); }
   };
 
   // Whether a click on the map is sent back to the app: streamlit-folium reads the objects it
