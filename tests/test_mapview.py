@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 from datetime import date
@@ -31,6 +32,7 @@ from dashboard.mapview import (
     map_content,
     neighbours,
 )
+from dashboard.mapview.features import source_refs_html, source_table
 from dashboard.scenario import Event
 from dashboard.timeline import as_of
 
@@ -135,8 +137,25 @@ def test_unrest_layer_draws_the_days_events_with_sources(scenario):
     unrest = by_id(layer_features(as_of(scenario, D(5)), scenario, "unrest"))
     assert {"almaty-akimat", "airport-ala", "almaty-presidential-residence"} <= set(unrest)
     popup = unrest["almaty-akimat"]["properties"]["popup"]
-    assert "TASS" in popup and "Sources" in popup
+    # The sources by reference: ids the page fills from the map's table of sources.
+    cited = json.loads(html.unescape(re.search(r"data-kz-src='([^']*)'", popup).group(1)))
+    assert "tass-1384061" in cited and "Sources" in popup
+    assert "TASS" in source_table(scenario)["tass-1384061"]
     assert "kazakhstan" not in unrest  # national events stay in the panel
+
+
+def test_the_map_holds_the_sources_once_and_popups_cite_them_by_id(scenario):
+    """A step's popups carry source ids only; the table goes with the base map."""
+    state = as_of(scenario, D(6))
+    payload = "".join(data for _, data, _ in day_payload(state, scenario, LAYER_KEYS))
+    assert "src-where" not in payload and "data-kz-src" in payload
+    script = base_map(scenario, None).get_root().render()
+    assert "kz.sources(" in script
+    for sid in list(scenario.sources)[:5]:
+        assert f'"{sid}":' in script
+    assert source_refs_html(scenario, ["nope"]) == ""
+    hostile = source_refs_html(scenario, ["gg-jan07", "gg-jan07"])
+    assert hostile == "<ul class='src' data-kz-src='[&quot;gg-jan07&quot;]'></ul>"
 
 
 def test_day_layers_respect_the_choice(scenario):

@@ -19,6 +19,7 @@ from ..vocab import (
     STATUS_KINDS,
 )
 from .elements import RawText, ScriptElement, esc, script_json
+from .features import source_table
 from .steps import DayDraw, StepControls
 
 # at /component/streamlit_folium.st_folium/index.html, so these paths climb to the app root.
@@ -121,6 +122,21 @@ class Legend(ScriptElement):
         self.html = html_text
 
 
+class SourceTable(ScriptElement):
+    """The sources every popup refers to by id (features.source_refs_html), once per map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        kz.sources({{ this.table }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, table: dict[str, str]):
+        super().__init__()
+        self._name = "SourceTable"
+        self.table = script_json(table)
+
+
 class CityLabels(ScriptElement):
     """The cities' names, as labels that take no clicks, in one layer."""
 
@@ -170,6 +186,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     m.add_child(CityLabels([(place.name, place.lat, place.lon)
                             for place in scenario.places.values() if place.kind in CITY_KINDS]))
     m.add_child(Legend(legend_html()))
+    m.add_child(SourceTable(source_table(scenario)))
     return m
 
 

@@ -4,6 +4,8 @@ tooltip and popup (sources cited, disputes said); the colours the vocabulary giv
 
 from __future__ import annotations
 
+import json
+
 from ..geo import unlocated
 from ..scenario import Place, Scenario
 from ..vocab import (
@@ -24,22 +26,37 @@ GUARD_COLOUR = STATUS_KIND["guard"].values[0].colour
 
 # --------------------------------------------------------------------------- popups
 
+def source_item(source) -> str:
+    """One source as the inside of a list item: title, publisher, date, and where it is."""
+    where = source.file or source.url
+    return (f"{esc(source.title)} — {esc(source.publisher)}, {esc(source.date)}"
+            f"<br><span class='src-where'>{esc(where)}</span>")
+
+
 def sources_html(scenario: Scenario, ids) -> str:
-    items = []
-    for sid in dict.fromkeys(ids):
-        source = scenario.sources.get(sid)
-        if source is None:
-            continue
-        where = source.file or source.url
-        items.append(f"<li>{esc(source.title)} — {esc(source.publisher)}, {esc(source.date)}"
-                     f"<br><span class='src-where'>{esc(where)}</span></li>")
+    items = [f"<li>{source_item(scenario.sources[sid])}</li>" for sid in dict.fromkeys(ids)
+             if sid in scenario.sources]
     return f"<ul class='src'>{''.join(items)}</ul>" if items else ""
+
+
+def source_refs_html(scenario: Scenario, ids) -> str:
+    """A popup's sources by reference: their ids, which the page fills from the table of
+    sources the map holds (``source_table``, sent once per map), so that a step does not send
+    the same lists over and over."""
+    known = [sid for sid in dict.fromkeys(ids) if sid in scenario.sources]
+    return (f"<ul class='src' data-kz-src='{esc(json.dumps(known, ensure_ascii=False))}'></ul>"
+            if known else "")
+
+
+def source_table(scenario: Scenario) -> dict[str, str]:
+    """Every source's list item (``source_item``) by id: the page's table for the popups."""
+    return {sid: source_item(source) for sid, source in scenario.sources.items()}
 
 
 def popup_html(scenario: Scenario, title: str, lines: list[str], source_ids) -> str:
     body = "".join(f"<div>{line}</div>" for line in lines if line)
     return (f"<div class='kzpop'><b>{esc(title)}</b>{body}"
-            f"<div class='src-h'>Sources</div>{sources_html(scenario, source_ids)}</div>")
+            f"<div class='src-h'>Sources</div>{source_refs_html(scenario, source_ids)}</div>")
 
 
 def precision_note(place: Place) -> str:

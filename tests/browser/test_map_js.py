@@ -5,6 +5,7 @@ version, and hearing the controls the server names."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -206,3 +207,29 @@ def test_the_controls_the_server_names_are_heard(browser):
             "predicted", "predicted", "predicted", "predicted"]
     finally:
         context.close()
+
+
+def test_popups_fill_their_sources_from_the_maps_table(bare):
+    """Popups cite sources by id; the page fills each list from the table the map holds when
+    the popup opens. Unknown ids are left out; the table's HTML is the server's, escaped."""
+    import html as html_lib
+
+    bare.evaluate("(t) => kz.sources(t)", {
+        "a": "Title &lt;img src=x onerror=window.__pwned=1&gt; — Pub, 2022-01-05",
+        'odd"id': "Other — Pub2, 2022-01-06"})
+    refs = html_lib.escape(json.dumps(["a", "missing", 'odd"id']), quote=True)
+    popup = f"<div class='kzpop'><b>t</b><ul class='src' data-kz-src='{refs}'></ul></div>"
+    items = bare.evaluate("(h) => Array.from(kz.withSources(h).querySelectorAll('li'))"
+                          ".map(li => li.textContent)", popup)
+    assert items == ["Title <img src=x onerror=window.__pwned=1> — Pub, 2022-01-05",
+                     "Other — Pub2, 2022-01-06"]
+    assert bare.evaluate("(h) => kz.withSources(h).querySelectorAll('li').length",
+                         "<ul class='src' data-kz-src='not json'></ul>") == 0
+    features = layer("p")
+    features[0][1]["features"][0]["properties"]["popup"] = popup
+    bare.evaluate("([k, l]) => keeper.show(k, l)", ["2022-01-03|unrest|v1", features])
+    bare.evaluate("() => map_div.eachLayer(l => { if (l.options.kzId === 'p') l.openPopup(); })")
+    text = bare.locator(".leaflet-popup-content").inner_text()
+    assert "Other — Pub2" in text and "Title <img" in text
+    assert bare.locator(".leaflet-popup-content img").count() == 0
+    assert bare.evaluate("() => window.__pwned === undefined")

@@ -49,7 +49,9 @@
           l.options.kzId = p.id;
           l.options.kzLayer = layer;
           if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
-          if (p.popup) { l.bindPopup(p.popup, {maxWidth: 340}); }
+          if (p.popup) {
+            l.bindPopup(function () { return kz.withSources(p.popup); }, {maxWidth: 340});
+          }
         }
       }).addTo(group);
     };
@@ -74,6 +76,24 @@
       // Drawn after the other layers: put the areas back beneath them.
       draw().bringToBack();
     }).catch(function () {});
+  };
+
+  // The sources popups cite by id (a list <ul data-kz-src='["id", ...]'>), sent once per
+  // map; a popup's lists are filled when it opens. The table's items are the server's HTML,
+  // escaped there like every popup.
+  kz.sources = function (table) { root.__kzSources = table || {}; };
+  kz.withSources = function (html) {
+    var box = document.createElement('div');
+    box.innerHTML = html;
+    var table = root.__kzSources || {};
+    Array.prototype.forEach.call(box.querySelectorAll('ul[data-kz-src]'), function (ul) {
+      var ids = [];
+      try { ids = JSON.parse(ul.getAttribute('data-kz-src')) || []; } catch (err) { ids = []; }
+      ul.innerHTML = ids.filter(function (id) {
+        return Object.prototype.hasOwnProperty.call(table, id);
+      }).map(function (id) { return '<li>' + table[id] + '</li>'; }).join('');
+    });
+    return box;
   };
 
   kz.dayKeeper = function (map, message) {
