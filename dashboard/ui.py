@@ -124,7 +124,8 @@ def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineL
                         f"{archive.tiles:,} tiles at zoom {archive.min_zoom}–"
                         f"{archive.max_zoom}, from {s:.3f}, {w:.3f} to {n:.3f}, {e:.3f}. "
                         "Drawn from this machine; the HTML export carries its tiles too.")
-            st.caption(f"Tiles: {md(archive.attribution or 'no attribution stated in the file')}")
+            st.caption(f"Attribution: "
+                       f"{md(archive.attribution or 'none stated in the file')}")
         else:
             if problem:
                 st.warning(f"The offline map cannot be drawn: {md(problem)}", icon="⚠️")
