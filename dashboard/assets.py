@@ -14,11 +14,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .mapview import ASSET_ROOT, basemap_geojson
+from .mapview import ASSET_ROOT, OfflineLayer, basemap_geojson
 from .scenario import Scenario
+from .tilearchive import TileArchive, extract
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
+OFFLINE_MAP_DIR = "offline-map"
 
 
 def ensure_leaflet(vendor_dir: Path = VENDOR_DIR) -> Path:
@@ -61,3 +63,13 @@ def write_basemap(scenario: Scenario, vendor_dir: Path = VENDOR_DIR) -> str:
             out.write(data)
         os.replace(tmp, path)
     return f"{ASSET_ROOT}/{name}"
+
+
+def offline_map_layer(archive: TileArchive, vendor_dir: Path = VENDOR_DIR) -> OfflineLayer:
+    """The traveller's MBTiles file, its tiles written under the static folder once (keyed by
+    the file's digest), as the tile layer the map frame draws from this machine."""
+    extract(archive, vendor_dir / OFFLINE_MAP_DIR)
+    return OfflineLayer(
+        attribution=archive.attribution or f"Offline map: {archive.path.name}",
+        bounds=archive.bounds, min_zoom=archive.min_zoom, max_zoom=archive.max_zoom,
+        url=f"{ASSET_ROOT}/{OFFLINE_MAP_DIR}/{archive.digest}/{{z}}/{{x}}/{{y}}.{archive.format}")

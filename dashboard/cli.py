@@ -1,7 +1,8 @@
 """The command line, one module over the library: ``python -m dashboard validate|snapshot|near|
-route|export|brief|frames|import-acled``. Exit codes: 0 done; 1 problems found (validate), rows set
-aside (import-acled) or the output could not be written; 2 a bad day, place, format or folder,
-or nothing written.
+route|export|brief|frames|import-acled|offline-map``. Exit codes: 0 done; 1 problems found
+(validate), rows set aside (import-acled), the output could not be written or a tile server
+failed midway (offline-map); 2 a bad day, place, format or folder, a refused run, or nothing
+written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import math
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -189,6 +191,15 @@ def export_format(out: str, chosen: str | None) -> str | None:
     return chosen or BY_EXTENSION.get(Path(out).suffix.lower())
 
 
+def _offline_archive(args: argparse.Namespace):
+    """The --offline-map (or $DASHBOARD_OFFLINE_MAP) archive; None when none is named; raises
+    TileArchiveError for a file that cannot be drawn."""
+    from .tilearchive import open_archive
+
+    named = args.offline_map or os.environ.get("DASHBOARD_OFFLINE_MAP") or ""
+    return open_archive(named) if named.strip() else None
+
+
 def run_export(args: argparse.Namespace) -> int:
     fmt = export_format(args.out, args.format)
     if fmt is None:
@@ -200,7 +211,20 @@ def run_export(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     scenario, day = loaded
-    return _write(args.out, FORMAT[fmt].build(as_of(scenario, day), scenario))
+    if fmt != "html":
+        return _write(args.out, FORMAT[fmt].build(as_of(scenario, day), scenario))
+    from .export import day_html
+    from .tilearchive import TileArchiveError
+
+    try:
+        archive = _offline_archive(args)
+        page = day_html(as_of(scenario, day), scenario, archive)
+    except TileArchiveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if archive is not None:
+        print(f"note: offline map {archive.describe()}", file=sys.stderr)
+    return _write(args.out, page)
 
 
 def run_brief(args: argparse.Namespace) -> int:
@@ -279,6 +303,9 @@ def _add_exports(subparsers) -> None:
                    help="file to write (.html, .geojson or .csv); '-' for stdout")
     p.add_argument("--format", choices=list(FORMAT), help="default: from the --out extension")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.add_argument("--offline-map", metavar="FILE.mbtiles",
+                   help="carry this street map's tiles within the view in the HTML page "
+                        "(default: $DASHBOARD_OFFLINE_MAP)")
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("brief", help="print a one-page Markdown brief of one day")
@@ -314,6 +341,143 @@ def _add_import(subparsers) -> None:
                    help="replace a folder that import-acled wrote before (never another "
                         "folder, nor one holding files of yours)")
     p.set_defaults(func=run_import)
+
+
+def _area(args: argparse.Namespace) -> tuple[str, tuple[float, float, float, float]] | None:
+    """The box to fetch and a name for it: --bbox, or a city of the scenario with a radius;
+    None after saying why neither is usable."""
+    from .tilefetch import around, parse_bbox
+
+    if args.bbox:
+        try:
+            return f"box {args.bbox}", parse_bbox(args.bbox)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return None
+    scenario = load(args.data, warn=False)
+    if scenario is None:
+        return None
+    cities = [p for p in scenario.places.values() if p.kind == "city"]
+    wanted = args.area.strip().casefold()
+    found = next((p for p in cities if wanted in {p.id.casefold(), p.name.casefold(),
+                                                 *(a.casefold() for a in p.aliases)}), None)
+    if found is None:
+        names = ", ".join(sorted(p.id for p in cities))
+        print(f"error: {args.area!r} is not a city of the scenario; give one of {names}, or "
+              "--bbox S,W,N,E", file=sys.stderr)
+        return None
+    km = args.radius_km or max(5.0, found.radius_m / 1000 + 3)
+    return f"{found.name}, {km:g} km around", around(found.lat, found.lon, km)
+
+
+def _progress(stream):
+    """A progress bar on standard error (a line per tenth when it is not a terminal)."""
+    state = {"at": 0.0, "tenth": -1}
+
+    def show(done: int, total: int, outcome) -> None:
+        now = time.monotonic()
+        if stream.isatty():
+            if done < total and now - state["at"] < 0.2:
+                return
+            state["at"] = now
+            width = 30
+            filled = int(width * done / max(1, total))
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
+                         f"tiles, {outcome.bytes / 1048576:.1f} MB fetched")
+            if done >= total:
+                stream.write("\n")
+        else:
+            tenth = 10 * done // max(1, total)
+            if tenth == state["tenth"]:
+                return
+            state["tenth"] = tenth
+            stream.write(f"{done:,}/{total:,} tiles ({tenth * 10}%), "
+                         f"{outcome.bytes / 1048576:.1f} MB fetched\n")
+        stream.flush()
+
+    return show
+
+
+def run_offline_map(args: argparse.Namespace) -> int:
+    """0 the file is complete; 1 the server failed midway (what was fetched is kept and the
+    same command goes on from there); 2 refused before any request."""
+    from . import tilefetch as tf
+
+    try:
+        zooms = tf.parse_zooms(args.zoom)
+        tf.check_url(args.source)
+    except (ValueError, tf.FetchRefused) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    area = _area(args)
+    if area is None:
+        return 2
+    label, bbox = area
+    host = tf.urlsplit(args.source).hostname
+    plan = tf.Plan(args.source, bbox, zooms, Path(args.out), args.name or label,
+                   args.attribution or f"Tiles: {host}", rate=args.rate)
+    total = tf.count_tiles(bbox, zooms)
+    print(f"{label}: {total:,} tiles at zoom {zooms[0]}-{zooms[1]} from {host}, about "
+          f"{total * tf.AVERAGE_TILE_BYTES / 1048576:,.0f} MB (at "
+          f"{tf.AVERAGE_TILE_BYTES // 1000} kB a tile); at {args.rate:g} a second at most, "
+          f"up to {total / args.rate / 60:,.0f} min", file=sys.stderr)
+    if total > args.max_tiles:
+        print(f"error: {total:,} tiles is more than --max-tiles {args.max_tiles:,}: choose "
+              "fewer zooms or a smaller area (or raise --max-tiles)", file=sys.stderr)
+        return 2
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("error: add --yes to fetch without being asked", file=sys.stderr)
+            return 2
+        if input("Fetch them? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("nothing fetched", file=sys.stderr)
+            return 2
+    try:
+        outcome = tf.fetch(plan, _progress(sys.stderr))
+    except tf.FetchRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except tf.FetchFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {plan.part}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {plan.out}: {outcome.fetched:,} tiles fetched ({outcome.bytes / 1048576:.1f} "
+          f"MB), {outcome.kept:,} kept from before, {outcome.missing:,} the server does not "
+          f"have. Open it with: streamlit run dashboard/app.py -- --offline-map {plan.out}",
+          file=sys.stderr)
+    return 0
+
+
+def _add_offline_map(subparsers) -> None:
+    p = subparsers.add_parser(
+        "offline-map", help="fetch a city's street tiles into an MBTiles file, while online",
+        description="Fetch the street tiles of an area and zooms from a tile server you name "
+                    "into a raster MBTiles file that the app (--offline-map FILE) and the HTML "
+                    "export draw without the internet. Shows the tile count and size first; "
+                    "an interrupted run goes on where it stopped. OpenStreetMap's own tile "
+                    "servers are refused: their policy forbids bulk downloads.")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", help="a city of the scenario by id or name (almaty, "
+                                      "nur-sultan, aktau, ...)")
+    where.add_argument("--bbox", help="S,W,N,E in degrees")
+    p.add_argument("--radius-km", type=kilometres,
+                   help="with --area: km around the city's centre (default: its radius + 3)")
+    p.add_argument("--zoom", default="10-16", help="zoom levels, e.g. 10-16 (default)")
+    p.add_argument("--from", dest="source", required=True, metavar="URL",
+                   help="the tile server, e.g. https://tiles.example/{z}/{x}/{y}.png")
+    p.add_argument("--out", required=True, help="the MBTiles file to write")
+    p.add_argument("--attribution", help="who to credit for the tiles (shown on the map; "
+                                         "default: the server's name)")
+    p.add_argument("--name", help="the map's name (default: the area)")
+    p.add_argument("--rate", type=float, default=2.0,
+                   help="requests a second at most (default 2)")
+    p.add_argument("--max-tiles", type=int, default=50_000,
+                   help="refuse a larger run (default 50,000)")
+    p.add_argument("--yes", action="store_true", help="fetch without asking")
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.set_defaults(func=run_offline_map)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -360,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_exports(sub)
     _add_import(sub)
+    _add_offline_map(sub)
     return parser
 
 

@@ -30,6 +30,7 @@ from . import daypanel, pagefiles, trends
 from .caveats import data_json, set_aside
 from .mapview import (
     LAYERS,
+    OfflineLayer,
     RawText,
     ScriptElement,
     base_map,
@@ -42,6 +43,7 @@ from .mapview import (
 from .scenario import Place, Scenario
 from .snapshot import disputes as disputes_list
 from .snapshot import snapshot
+from .tilearchive import EXPORT_CAP_BYTES, TileArchive, inline_tiles
 from .timeline import (
     METRIC_LABELS,
     DayState,
@@ -345,7 +347,7 @@ def sources_list_html(sources: dict[str, dict]) -> str:
     return f"<ol class='kz-sources'>{''.join(items)}</ol>"
 
 
-def _side_html(state: DayState, scenario: Scenario) -> str:
+def _side_html(state: DayState, scenario: Scenario, streets: str = "") -> str:
     sources = snapshot(state, scenario)["sources"]
     return (
         "<aside class='kz-side'>"
@@ -362,6 +364,8 @@ def _side_html(state: DayState, scenario: Scenario) -> str:
         + trends.events_svg(scenario, state.day)
         + "<h2>On the map</h2>" + _layers_html(state, scenario)
         + f"<h2>Sources ({len(sources)})</h2>" + sources_list_html(sources)
+        + (f"<p class='kz-foot' data-testid='kz-streets'>{esc(streets)}</p>" if streets
+           else "")
         + f"<p class='kz-foot'>{esc(scenario.meta.title)}. Times are local "
           f"(UTC{esc(scenario.meta.utc_offset)}). Approximate places are drawn as areas, "
           "never as pins.</p></aside>")
@@ -378,10 +382,37 @@ def check_self_contained(page: str) -> None:
         raise ExportError(f"the page still loads an asset: {page[start:start + 120]!r}")
 
 
-def day_html(state: DayState, scenario: Scenario) -> str:
-    """The day's map and panel as one HTML file that needs nothing but a browser."""
+EXPORT_CAP_MB = EXPORT_CAP_BYTES // (1024 * 1024)
+TILE_MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def offline_export_layer(archive: TileArchive, scenario: Scenario) -> tuple[OfflineLayer, str]:
+    """The street map's tiles within the scenario's view, carried in the page as data URLs
+    (at most tilearchive.EXPORT_CAP_BYTES; higher zooms that do not fit are left out and said
+    so), and a sentence for the page. Raises tilearchive.ExportTooLarge when none fit."""
+    view = scenario.meta.view or scenario.meta.neighbourhood
+    carried = inline_tiles(archive, view)
+    mime = TILE_MIME[archive.format]
+    tiles = {key: f"data:{mime};base64,{base64.b64encode(data).decode()}"
+             for key, data in carried.tiles.items()}
+    note = (f"Streets: {archive.name}, {len(tiles):,} tiles at zoom {carried.zooms[0]}–"
+            f"{carried.zooms[-1]}")
+    if carried.left_out:
+        note += (f" (zoom {carried.left_out[0]}–{carried.left_out[-1]} left out: over the "
+                 f"{EXPORT_CAP_MB} MB a single file carries)")
+    note += f". {archive.attribution or 'No attribution stated in ' + archive.path.name}."
+    layer = OfflineLayer(attribution=archive.attribution or f"Offline map: {archive.path.name}",
+                         bounds=archive.bounds, min_zoom=carried.zooms[0],
+                         max_zoom=carried.zooms[-1], tiles=tiles)
+    return layer, note
+
+
+def day_html(state: DayState, scenario: Scenario, offline: TileArchive | None = None) -> str:
+    """The day's map and panel as one HTML file that needs nothing but a browser; with an
+    offline street map, its tiles within the view are carried in the page too."""
     css, script = leaflet_assets()
-    m = base_map(scenario, _data_url(basemap_geojson(scenario)))
+    layer, note = offline_export_layer(offline, scenario) if offline else (None, "")
+    m = base_map(scenario, _data_url(basemap_geojson(scenario)), offline=layer)
     # The app's map links Leaflet from its static folder; here it is written into the page.
     m.default_js = []
     m.default_css = []
@@ -393,7 +424,7 @@ def day_html(state: DayState, scenario: Scenario) -> str:
     root.header.add_child(RawText(pagefiles.style("panel.css") + pagefiles.style("export.css")),
                           name="kz_export_css")
     root.html.add_child(RawText(_top_html(state, scenario)), name="kz_top")
-    root.html.add_child(RawText(_side_html(state, scenario)), name="kz_side")
+    root.html.add_child(RawText(_side_html(state, scenario, note)), name="kz_side")
     for group in day_layers(state, scenario):
         group.add_to(m)
     folium.LayerControl(position="topleft", collapsed=True).add_to(m)

@@ -23,6 +23,7 @@ class Settings:
     tile_url: str = OSM_TILES
     tile_attribution: str = OSM_ATTRIBUTION
     geocoder: str = ""  # a Nominatim URL, "off", or "" for the public Nominatim
+    offline_map: Path | None = None  # a raster MBTiles file the traveller brought
 
 
 def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
@@ -33,6 +34,7 @@ def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     parser.add_argument("--tile-url")
     parser.add_argument("--tile-attribution")
     parser.add_argument("--geocoder")
+    parser.add_argument("--offline-map")
     args, _ = parser.parse_known_args(list(argv))
     data = args.data or environ.get("DASHBOARD_DATA") or str(DEFAULT_DATA_DIR)
     tiles = args.online_tiles or environ.get("DASHBOARD_TILES", "").lower() in ("1", "online")
@@ -43,7 +45,9 @@ def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
         attribution = (args.tile_attribution or environ.get("DASHBOARD_TILE_ATTRIBUTION")
                        or f"Tiles: {urlsplit(url).hostname or url}")
     geocoder = args.geocoder or environ.get("DASHBOARD_GEOCODER") or ""
-    return Settings(Path(data).expanduser(), tiles, url, attribution, geocoder)
+    offline = args.offline_map or environ.get("DASHBOARD_OFFLINE_MAP") or ""
+    return Settings(Path(data).expanduser(), tiles, url, attribution, geocoder,
+                    Path(offline).expanduser() if offline.strip() else None)
 
 
 def current_settings() -> Settings:

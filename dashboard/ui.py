@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, trends, urlstate
 from . import route as routes
-from .assets import ensure_leaflet, write_basemap
+from .assets import ensure_leaflet, offline_map_layer, write_basemap
 from .brief import md
 from .cameras import Camera, cameras
 from .caveats import what_is_missing
@@ -24,6 +24,7 @@ from .geocode import geocoder_from_setting
 from .mapview import (
     LAYER_KEYS,
     LAYERS,
+    OfflineLayer,
     StepControls,
     TileSource,
     base_map,
@@ -39,6 +40,7 @@ from .mapview import (
 )
 from .scenario import DataFolderMissing, Scenario, load_scenario, require_folder
 from .settings import Settings
+from .tilearchive import TileArchive, TileArchiveError, open_archive
 from .timeline import DayState, as_of
 
 LAYER_LABELS = {layer.key: layer.label for layer in LAYERS}
@@ -85,6 +87,54 @@ def _geocoder(setting: str):
         return geocoder_from_setting(setting), ""
     except ValueError as exc:
         return None, str(exc)
+
+
+@st.cache_resource(show_spinner="Preparing the offline street map…", max_entries=4)
+def _offline_map(path: str, signature: tuple
+                 ) -> tuple[TileArchive | None, OfflineLayer | None, str]:
+    """The traveller's MBTiles file, read and its tiles written under the static folder once
+    per version of the file; or the reason it cannot be drawn."""
+    try:
+        archive = open_archive(path)
+        return archive, offline_map_layer(archive), ""
+    except (TileArchiveError, OSError) as exc:
+        return None, None, str(exc)
+
+
+DEFAULT_BASEMAP = ("Without the internet the map shows region outlines, neighbouring "
+                   "countries, the Caspian Sea and city labels: no streets, rivers or built-up "
+                   "areas.")
+
+
+def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineLayer | None]:
+    """The street map given with --offline-map, and a sidebar note of what is loaded (its
+    area, zooms and attribution) or of what the map lacks without one."""
+    archive = layer = None
+    problem = ""
+    if settings.offline_map is not None:
+        path = settings.offline_map
+        try:
+            info = path.stat()
+            signature = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            signature = ()
+        archive, layer, problem = _offline_map(str(path), signature)
+    with st.sidebar.expander("Offline street map", expanded=bool(problem)):
+        if archive is not None:
+            s, w, n, e = archive.bounds
+            st.markdown(f"**Loaded:** {md(archive.name)} ({md(archive.path.name)}), "
+                        f"{archive.tiles:,} tiles at zoom {archive.min_zoom}–"
+                        f"{archive.max_zoom}, from {s:.3f}, {w:.3f} to {n:.3f}, {e:.3f}. "
+                        "Drawn from this machine; the HTML export carries its tiles too.")
+            st.caption(f"Attribution: "
+                       f"{md(archive.attribution or 'none stated in the file')}")
+        else:
+            if problem:
+                st.warning(f"The offline map cannot be drawn: {md(problem)}", icon="⚠️")
+            st.markdown(f"None loaded. {DEFAULT_BASEMAP} Prepare one while online with "
+                        "`python -m dashboard offline-map --area almaty --from URL --out "
+                        "almaty.mbtiles`, then start with `--offline-map almaty.mbtiles`.")
+    return archive, layer
 
 
 def page_setup() -> None:
@@ -263,7 +313,7 @@ PRESENT_MAP_HEIGHT = 880  # px: the map fills a 1920x1080 screen below the day's
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
               tiles: TileSource | None, rep: travel.TravelReport | None,
               pick: bool, camera: Camera | None, present: bool, version: str,
-              route=None) -> dict | None:
+              offline: OfflineLayer | None = None, route=None) -> dict | None:
     kept = kept_days(state, loaded, layers, tiles, present, version)
     groups = [day_group(state, loaded, layers, kept, version)]
     if rep is not None:
@@ -274,7 +324,8 @@ def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple
                                   f"{ends[0].name}|{ends[1].name}"))
     camera_key = f"{camera.key}:{st.session_state.get('_camera_moves', 0)}" if camera else None
     groups.append(view_layer(camera_key, camera.bounds if camera else None, pick, present))
-    return st_folium(base_map(loaded, basemap_url, tiles=tiles, controls=STEP_CONTROLS),
+    return st_folium(base_map(loaded, basemap_url, tiles=tiles, controls=STEP_CONTROLS,
+                              offline=offline),
                      key="kzmap",
                      feature_group_to_add=map_content(groups),
                      height=PRESENT_MAP_HEIGHT if present else 620,
@@ -429,13 +480,28 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
             + coverage.coverage_html(loaded, state.day) + "</details>")
 
 
-def downloads(state: DayState, loaded: Scenario) -> None:
+def _with_streets(state: DayState, loaded: Scenario, archive: TileArchive) -> str:
+    """The HTML export with the offline map's tiles; without them when they exceed what one
+    file carries (the sidebar's note says the export carries them)."""
+    from .export import day_html
+
+    try:
+        return day_html(state, loaded, archive)
+    except TileArchiveError:
+        return day_html(state, loaded)
+
+
+def downloads(state: DayState, loaded: Scenario, archive: TileArchive | None = None) -> None:
     """The day for slides and notes; each file is built only when its button is pressed."""
     stem = f"kazakhstan-{state.day.isoformat()}"
     with st.sidebar.expander("Download this day"):
         for fmt in FORMATS:
+            build = fmt.build
+            if fmt.key == "html" and archive is not None:
+                def build(state, loaded, archive=archive):
+                    return _with_streets(state, loaded, archive)
             st.download_button(fmt.label, key=f"dl_{fmt.key}", on_click="ignore",
-                               data=lambda build=fmt.build: build(state, loaded).encode("utf-8"),
+                               data=lambda build=build: build(state, loaded).encode("utf-8"),
                                file_name=f"{stem}{fmt.extensions[0]}", mime=fmt.mime)
 
 
@@ -449,7 +515,8 @@ def sidebar_about(loaded: Scenario) -> None:
 
 
 def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
-                 tiles: TileSource | None, views: dict[str, Camera], version: str) -> None:
+                 tiles: TileSource | None, views: dict[str, Camera], version: str,
+                 offline: OfflineLayer | None = None) -> None:
     """For a room: the map large, beside it the headline, national status and key figures in
     large type, the camera presets and the way out."""
     keep_hidden_widgets()
@@ -463,7 +530,7 @@ def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tu
     write_link(state.day, layers, camera.key if camera else None, True)
     with map_col:
         map_panel(state, loaded, basemap_url, layers, tiles, None, False, camera, True,
-                  version)
+                  version, offline)
 
 
 def keep_hidden_widgets() -> None:
@@ -485,6 +552,8 @@ class Page:
     views: dict[str, Camera]
     present: bool
     version: str  # of the scenario's files
+    archive: TileArchive | None = None  # the offline street map, if one was given
+    offline: OfflineLayer | None = None
 
 
 def run(settings: Settings) -> None:
@@ -498,8 +567,10 @@ def run(settings: Settings) -> None:
     present = presentation_toggle()
     layers = layer_selector()
     tiles = tiles_toggle(settings)
+    archive, offline = offline_street_map(settings)
     sidebar_about(loaded)
-    day_view(Page(settings, loaded, basemap_url, layers, tiles, views, present, version))
+    day_view(Page(settings, loaded, basemap_url, layers, tiles, views, present, version,
+                  archive, offline))
 
 
 @st.fragment
@@ -511,10 +582,10 @@ def day_view(page: Page) -> None:
     _apply_click()
     day = day_selector(loaded)
     state = as_of(loaded, day)
-    downloads(state, loaded)
+    downloads(state, loaded, page.archive)
     if page.present:
         presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
-                     page.version)
+                     page.version, page.offline)
         return
     headline(state, loaded, False)
     camera = camera_selector(page.views)
@@ -524,7 +595,7 @@ def day_view(page: Page) -> None:
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         returned = map_panel(state, loaded, page.basemap_url, page.layers, page.tiles, rep,
-                             pick, camera, False, page.version,
+                             pick, camera, False, page.version, page.offline,
                              route=asked[2] if asked else None)
     with panel_col:
         with st.container():

@@ -15,6 +15,7 @@ reaches the page.
 from .basemap import (
     ASSET_ROOT,
     CITY_KINDS,
+    OfflineLayer,
     OfflineMap,
     TileSource,
     base_map,
@@ -61,9 +62,10 @@ __all__ = [
     "AIRPORT_COLOURS", "ASSET_ROOT", "AVOID_COLOUR", "CHECKPOINT_COLOUR", "CITY_KINDS",
     "CONTROL_COLOURS", "EVENT_COLOURS", "GUARD_COLOUR", "LAYER", "LAYERS", "LAYER_KEYS",
     "POPUP_EVENTS", "PROTOCOL", "DayDraw", "DayLayers", "FitOnce", "FocusOnce", "ForgetGroups",
-    "GeoJsonLayer", "Group", "Layer", "OfflineMap", "RawText", "ScriptElement", "StepControls",
-    "TileSource", "base_map", "basemap_geojson", "day_group", "day_key", "day_label",
-    "day_layers", "day_payload", "days_message", "esc", "layer_data", "layer_features",
-    "legend_html", "map_content", "neighbours", "route_features", "route_layer", "script_json",
-    "sources_html", "step_message", "traveller_layer", "view_layer",
+    "GeoJsonLayer", "Group", "Layer", "OfflineLayer", "OfflineMap", "RawText", "ScriptElement",
+    "StepControls", "TileSource", "base_map", "basemap_geojson", "day_group", "day_key",
+    "day_label", "day_layers", "day_payload", "days_message", "esc", "layer_data",
+    "layer_features", "legend_html", "map_content", "neighbours", "route_features",
+    "route_layer", "script_json", "sources_html", "step_message", "traveller_layer",
+    "view_layer",
 ]

@@ -166,8 +166,39 @@ class TileSource:
     attribution: str
 
 
+@dataclass(frozen=True)
+class OfflineLayer:
+    """The street map the traveller brought (tilearchive.py): tiles served by the app from its
+    static folder (``url``, a {z}/{x}/{y} template) or carried in the page (``tiles``: "z/x/y"
+    to a data URL, for the offline export). Drawn between the vector basemap and the day."""
+
+    attribution: str  # text, escaped here
+    bounds: tuple[float, float, float, float]  # south, west, north, east
+    min_zoom: int
+    max_zoom: int
+    url: str | None = None
+    tiles: dict[str, str] | None = None
+
+
+class OfflineTiles(ScriptElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        kz.offlineMap({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: OfflineLayer):
+        super().__init__()
+        self._name = "OfflineTiles"
+        s, w, n, e = layer.bounds
+        self.options = script_json({
+            "url": layer.url, "tiles": layer.tiles, "attribution": esc(layer.attribution),
+            "bounds": [[s, w], [n, e]], "minZoom": layer.min_zoom, "maxZoom": layer.max_zoom})
+
+
 def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource | None = None,
-             height_px: int | None = None, controls: StepControls | None = None) -> folium.Map:
+             height_px: int | None = None, controls: StepControls | None = None,
+             offline: OfflineLayer | None = None) -> folium.Map:
     """The map that never changes: same script for every day of the scenario."""
     m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
                    tiles=None, control_scale=True, prefer_canvas=False,
@@ -177,6 +208,8 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     m.get_root().header.add_child(RawText(pagefiles.style("map.css")), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
+    if offline is not None:
+        m.add_child(OfflineTiles(offline))
     if tiles is not None:
         # Above the basemap pane (250), below the day's layers (overlayPane, 400).
         folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)

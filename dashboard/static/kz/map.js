@@ -20,6 +20,8 @@
  * kz.hearSteps(keeper, controls): hears the controls and asks the keeper to predict.
  * kz.dayStep(keeper, step): a step's message: the neighbours kept, the day shown.
  * kz.basemap(map, url), kz.legend(map, html), kz.cityLabels(map, cities): the base map's parts.
+ * kz.offlineMap(map, {url | tiles, attribution, bounds, minZoom, maxZoom}): the street map the
+ *   traveller brought, between the basemap and the day's layers.
  * kz.moveOnce(group, slot, key, move, args), kz.mapClass(group, cls, on), kz.clickMode(list):
  *   the view and the modes a step sets.
  */
@@ -209,6 +211,34 @@
     }).catch(function () {
       map.getContainer().setAttribute('data-basemap', 'failed');
     });
+  };
+
+  // The street map the traveller brought (an MBTiles file): tiles the app serves from its
+  // static folder (o.url), or carried in the page as data URLs (o.tiles, the offline export).
+  // Drawn above the vector basemap and below the day's layers; outside its area and zooms
+  // nothing is asked for.
+  var NO_TILE = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==';
+  kz.offlineMap = function (map, o) {
+    if (!map.getPane('offline')) {
+      map.createPane('offline');
+      map.getPane('offline').style.zIndex = 280;
+      map.getPane('offline').style.pointerEvents = 'none';
+    }
+    var options = {pane: 'offline', attribution: o.attribution, bounds: o.bounds,
+                   minZoom: Math.max(0, o.minZoom - 3), maxZoom: 19,
+                   minNativeZoom: o.minZoom, maxNativeZoom: o.maxZoom, kzOffline: true};
+    var layer;
+    if (o.tiles) {
+      var Carried = L.TileLayer.extend({getTileUrl: function (c) {
+        return o.tiles[c.z + '/' + c.x + '/' + c.y] || NO_TILE;
+      }});
+      layer = new Carried('', options);
+    } else {
+      layer = L.tileLayer(o.url, options);
+    }
+    layer.addTo(map);
+    map.getContainer().setAttribute('data-offline-map', 'ready');
+    return layer;
   };
 
   // The legend: html built by the server from the vocabulary (escaped there).
