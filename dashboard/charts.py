@@ -74,10 +74,12 @@ def day_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def svg(frame: Frame, label: str, body: Sequence[str], testid: str) -> str:
-    """The chart: scales with its container's width; `label` is read by screen readers."""
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' class='kz-chart' "
-            f"data-testid='{esc(testid)}' role='img' "
+def svg(frame: Frame, label: str, body: Sequence[str], testid: str, role: str = "img",
+        css_class: str = "kz-chart") -> str:
+    """The chart: scales with its container's width; `label` is read by screen readers (a
+    chart whose parts are controls is a `group`, not an `img`)."""
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' class='{esc(css_class)}' "
+            f"data-testid='{esc(testid)}' role='{esc(role)}' "
             f"aria-label='{esc(label)}' viewBox='0 0 {frame.width} {frame.height}' "
             f"width='100%' preserveAspectRatio='xMidYMid meet' {FONT}>"
             f"<title>{esc(label)}</title>{''.join(body)}</svg>")
@@ -96,12 +98,14 @@ def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def shading(axis: DayAxis, flags: Sequence[bool], title: str) -> list[str]:
-    """A grey band over each run of flagged days, beneath everything else."""
+def shading(axis: DayAxis, flags: Sequence[bool], title: str, colour: str = SHADE,
+            opacity: float = 0.18) -> list[str]:
+    """A band (grey unless told) over each run of flagged days, from the frame's top to its
+    plot's bottom, beneath everything else."""
     f = axis.frame
     return [f"<rect class='kz-shade' x='{axis.start(a):.1f}' y='{f.top}' "
             f"width='{axis.band() * (b - a + 1):.1f}' height='{f.plot_bottom - f.top:.1f}' "
-            f"fill='{SHADE}' fill-opacity='0.18'><title>{esc(title)}</title></rect>"
+            f"fill='{colour}' fill-opacity='{opacity:g}'><title>{esc(title)}</title></rect>"
             for a, b in runs(flags)]
 
 
@@ -116,11 +120,12 @@ def day_rule(axis: DayAxis, day: date) -> list[str]:
             "stroke-width='2'/>"]
 
 
-def day_labels(axis: DayAxis, day: date) -> list[str]:
-    """'7 Jan' under the bands, thinned to at most MAX_LABELS; the slider's day in bold."""
+def day_labels(axis: DayAxis, day: date | None) -> list[str]:
+    """'7 Jan' under the bands, thinned to at most MAX_LABELS; the slider's day (if any) in
+    bold."""
     f, count = axis.frame, len(axis.days)
     every = max(1, math.ceil(count / MAX_LABELS))
-    chosen = axis.index(day)
+    chosen = axis.index(day) if day is not None else None
     out = [f"<line x1='{f.left}' x2='{f.width - f.right}' y1='{f.plot_bottom:.1f}' "
            f"y2='{f.plot_bottom:.1f}' stroke='{INK}' stroke-width='1'/>"]
     for i, d in enumerate(axis.days):

@@ -16,7 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from . import acled
+from . import acled, animate
 from .brief import day_brief
 from .formats import BY_EXTENSION, FORMAT
 from .scenario import DataFolderMissing, Scenario, open_scenario
@@ -238,6 +238,11 @@ def run_brief(args: argparse.Namespace) -> int:
 def run_frames(args: argparse.Namespace) -> int:
     from .frames import FramesError, render_frames
 
+    if not args.animate and (args.format or args.seconds_per_day):
+        print("error: --format and --seconds-per-day go with --animate", file=sys.stderr)
+        return 2
+    args.format = args.format or animate.DEFAULT_FORMAT
+    args.seconds_per_day = args.seconds_per_day or animate.DEFAULT_SECONDS
     try:
         scenario = open_scenario(args.data)
         days = [parse_day(scenario, d) for d in args.day] if args.day else None
@@ -257,7 +262,26 @@ def run_frames(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         print(path)
+    if not args.animate:
+        return 0
+    target = Path(args.out) / animate.animation_name(paths, args.format)
+    try:
+        animate.write_animation(paths, target, args.format, args.seconds_per_day)
+    except animate.AnimationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(target)
     return 0
+
+
+def seconds_a_day(text: str) -> float:
+    try:
+        return animate.seconds_per_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -317,10 +341,19 @@ def _add_exports(subparsers) -> None:
     p = subparsers.add_parser(
         "frames", help="write one 1920x1080 PNG of the map per day (needs Chromium)",
         description="Draw each day's exported page in a headless Chromium ($CHROMIUM_PATH, "
-                    "else /usr/bin/chromium) and save it as OUT/YYYY-MM-DD.png.")
+                    "else /usr/bin/chromium) and save it as OUT/YYYY-MM-DD.png; with "
+                    "--animate, join them into OUT/replay-FIRST-LAST.gif (or .webp), the date "
+                    "and headline at the top of every frame.")
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.add_argument("--day", action="append", metavar="YYYY-MM-DD",
                    help="only this day (repeatable; default: every day)")
+    p.add_argument("--animate", action="store_true",
+                   help="also write the days as one looping animation")
+    p.add_argument("--format", choices=list(animate.FORMATS),
+                   help=f"the animation's format (default: {animate.DEFAULT_FORMAT})")
+    p.add_argument("--seconds-per-day", type=seconds_a_day, metavar="S",
+                   help="how long each day is shown in the animation (default: "
+                        f"{animate.DEFAULT_SECONDS:g})")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
     p.set_defaults(func=run_frames)
 

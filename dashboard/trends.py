@@ -103,13 +103,14 @@ def _axis(scenario: Scenario, frame: charts.Frame) -> charts.DayAxis:
     return charts.DayAxis(tuple(scenario.days), frame)
 
 
-def _blackout_days(scenario: Scenario) -> list[bool]:
+def blackout_days(scenario: Scenario) -> list[bool]:
+    """Per day of the scenario, whether few reports got out (built once per scenario)."""
     return per_scenario(scenario, "blackout",
                         lambda s: [blackout(s, d) is not None for d in s.days])
 
 
 def _shading(scenario: Scenario, axis: charts.DayAxis) -> list[str]:
-    return charts.shading(axis, _blackout_days(scenario),
+    return charts.shading(axis, blackout_days(scenario),
                           "Internet blackout: far fewer reports got out")
 
 
@@ -254,7 +255,7 @@ def control_svg(scenario: Scenario, day: date) -> str:
 def trends_html(scenario: Scenario, day: date) -> str:
     """The panel's trends: a heading, the charts and, if any, the blackout note."""
     first, last = scenario.days[0], scenario.days[-1]
-    note = f"<p class='kz-note'>{BLACKOUT_NOTE}</p>" if any(_blackout_days(scenario)) else ""
+    note = f"<p class='kz-note'>{BLACKOUT_NOTE}</p>" if any(blackout_days(scenario)) else ""
     return (f"<section class='kz-trends' data-testid='kz-trends'>"
             f"<h4>Trends, {first.day} {first:%b} – {last.day} {last:%b %Y}</h4>"
             f"{figures_svg(scenario, day)}{events_svg(scenario, day)}"

@@ -12,7 +12,17 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from . import coverage, daypanel, gazetteer, pagefiles, travel, travelpanel, trends, urlstate
+from . import (
+    coverage,
+    daypanel,
+    gazetteer,
+    pagefiles,
+    timestrip,
+    travel,
+    travelpanel,
+    trends,
+    urlstate,
+)
 from . import route as routes
 from .assets import ensure_leaflet, offline_map_layer, write_basemap
 from .brief import md
@@ -196,6 +206,34 @@ def write_link(day: date, layers: tuple[str, ...], view: str | None, present: bo
 
 
 SPEEDS = (1.0, 2.0, 4.0)  # seconds a day
+STRIP_KEY = "timestrip"
+
+
+@st.cache_resource(show_spinner=False)
+def _strip_component():
+    """The strip's component: its script (static/kz/timestrip.js) sends the day clicked."""
+    return st.components.v2.component("kz_timestrip", js=pagefiles.text("timestrip.js"),
+                                      isolate_styles=False)
+
+
+def _strip_clicked(days: list[date]) -> None:
+    """A day chosen in the strip becomes the shown day (a day not in the scenario is ignored)."""
+    chosen = (st.session_state.get(STRIP_KEY) or {}).get("day")
+    try:
+        day = date.fromisoformat(chosen) if isinstance(chosen, str) else None
+    except ValueError:
+        day = None
+    if day in days:
+        st.session_state["day"] = day
+
+
+def time_strip(loaded: Scenario, day: date) -> None:
+    """The timeline of the crisis under the day's controls (timestrip.py): the strip, the same
+    on every day (Streamlit then sends a reference to it, not the strip), and a one-line
+    style that frames the shown day. A click on a day moves the replay there."""
+    _strip_component()(key=STRIP_KEY, data={"svg": timestrip.static_svg(loaded)},
+                       on_day_change=lambda: _strip_clicked(loaded.days))
+    st.html(timestrip.day_style(loaded, day))
 
 
 def day_selector(loaded: Scenario) -> date:
@@ -587,6 +625,7 @@ def day_view(page: Page) -> None:
         presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
                      page.version, page.offline)
         return
+    time_strip(loaded, day)
     headline(state, loaded, False)
     camera = camera_selector(page.views)
     rep, pick = traveller_search(page.settings, loaded, state)

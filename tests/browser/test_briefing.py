@@ -108,3 +108,59 @@ def test_a_link_with_a_view_opens_there(page, app_server, scenario):
     page.get_by_role("button", name="Next ▶").click()
     wait_for_app(page)
     assert re.search(r"day=2022-01-06.*layers=airports.*view=mangystau", page.url)
+
+
+def shown_on_map(frame) -> str:
+    return frame.evaluate("() => (window.__kzDays.shown || '').split('|')[0]")
+
+
+def test_the_timeline_strip_moves_the_replay_to_the_day_clicked(page, app_server):
+    from dashboard.mapview import AIRPORT_COLOURS
+    from tests.browser.test_dashboard import FILL_COLOURS
+
+    frame = open_day(page, app_server, "2022-01-03")
+    strip = page.get_by_test_id("kz-timestrip")
+    # Directly under the day's controls, above the headline.
+    slider = page.locator(".st-key-day").bounding_box()
+    box = strip.bounding_box()
+    headline = page.get_by_test_id("kz-headline")
+    assert slider["y"] + slider["height"] <= box["y"] < headline.bounding_box()["y"]
+    assert box["width"] >= 0.9 * page.locator(".kz-headline").bounding_box()["width"]
+    # A click on a day far from the shown one: the headline, the slider, the map, the
+    # frame in the strip and the address all follow.
+    page.locator(".kz-strip-col[data-day='2022-01-08'] .kz-strip-hit").click()
+    page.wait_for_function("() => document.querySelector('.kz-headline')"
+                           ".textContent.includes('Sat 8 Jan 2022')")
+    frame.wait_for_function("() => window.__kzDays.shown.startsWith('2022-01-08|')")
+    wait_for_app(page)
+    assert "Sat 8 Jan 2022" in page.locator(".st-key-day").inner_text()
+    assert "day=2022-01-08" in page.url
+    framed = page.locator(".kz-strip-selected").bounding_box()
+    column = page.locator(".kz-strip-col[data-day='2022-01-08'] .kz-strip-hit").bounding_box()
+    assert abs((framed["x"] + framed["width"] / 2) - (column["x"] + column["width"] / 2)) < 2
+    # A click on a mark: 5 January's unrest, when Almaty's airport was seized.
+    page.locator(".kz-strip-col[data-day='2022-01-05'] .kz-mark[data-group='Unrest']").click()
+    page.wait_for_function("() => document.querySelector('.kz-headline')"
+                           ".textContent.includes('Wed 5 Jan 2022')")
+    frame.wait_for_function("() => window.__kzDays.shown.startsWith('2022-01-05|')")
+    wait_for_app(page)
+    assert frame.evaluate(FILL_COLOURS)["airport-ala"] == AIRPORT_COLOURS["seized"]
+    # From the keyboard: Enter on a focused day.
+    page.locator(".kz-strip-col[data-day='2022-01-10']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.kz-headline')"
+                           ".textContent.includes('Mon 10 Jan 2022')")
+    frame.wait_for_function("() => window.__kzDays.shown.startsWith('2022-01-10|')")
+    wait_for_app(page)
+    # The usual controls still step from there.
+    page.get_by_role("button", name="◀ Previous").click()
+    page.wait_for_function("() => document.querySelector('.kz-headline')"
+                           ".textContent.includes('Sun 9 Jan 2022')")
+    assert shown_on_map(frame) == "2022-01-09"
+    assert external_requests(page) == []
+
+
+@pytest.mark.viewport(1920, 1080)
+def test_presentation_mode_leaves_the_strip_out(page, app_server):
+    open_day(page, app_server, "2022-01-07&present=1")
+    assert page.get_by_test_id("kz-timestrip").count() == 0

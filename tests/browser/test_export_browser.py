@@ -120,3 +120,48 @@ def test_render_frames_reports_a_chromium_that_does_not_start(tmp_path, monkeypa
     monkeypatch.setenv("CHROMIUM_PATH", "/bin/false")
     with pytest.raises(frames.FramesError, match="did not start"):
         render_frames(DEFAULT_DATA_DIR, tmp_path / "frames", ["2022-01-07"])
+
+
+def test_each_frame_shows_its_date_and_headline_at_the_top(browser, scenario, tmp_path):
+    """The animation draws nothing over the PNGs: the exported page's header, with the day's
+    date and headline, lies within the 1920x1080 frame on every day."""
+    context = browser.new_context(viewport=frames.FRAME_SIZE, device_scale_factor=1)
+    page = context.new_page()
+    try:
+        for day in scenario.days:
+            state = as_of(scenario, day)
+            path = tmp_path / f"{day.isoformat()}.html"
+            path.write_text(day_html(state, scenario), encoding="utf-8")
+            page.goto(path.as_uri())
+            page.wait_for_function(frames.DRAWN)
+            date_line = page.locator(".kz-top .kz-headline .kz-date")
+            assert date_line.inner_text() == day_label(day)
+            title = page.locator(".kz-top .kz-headline .kz-title")
+            assert title.inner_text() == state.headline.headline
+            for element in (date_line, title):
+                box = element.bounding_box()
+                assert box["y"] >= 0 and box["y"] + box["height"] <= 200
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 1920
+    finally:
+        context.close()
+
+
+def test_cli_frames_animate_makes_a_gif_of_the_days(tmp_path, capsys):
+    from dashboard.cli import main as cli
+
+    out = tmp_path / "slides"
+    assert cli(["frames", "--out", str(out), "--day", "2022-01-05", "--day", "2022-01-07",
+                "--animate", "--seconds-per-day", "3"]) == 0
+    target = out / "replay-2022-01-05-2022-01-07.gif"
+    assert capsys.readouterr().out.split()[-1] == str(target)
+    with Image.open(target) as gif:
+        assert gif.size == (1920, 1080) and gif.n_frames == 2
+        shown = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            gif.load()
+            assert gif.info["duration"] == 3000
+            shown.append(gif.convert("RGB").tobytes())
+    assert shown[0] != shown[1]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2022-01-05.png", "2022-01-07.png", target.name]
