@@ -1,6 +1,7 @@
 """The replay for slides: the per-day PNGs that frames.py draws, joined into one animated GIF
-or WebP (Pillow), a fixed time per day, looping. Each PNG already shows the day's date and
-headline at its top (the exported page's header), so nothing is drawn over them here.
+or WebP (Pillow), a fixed time per day, looping; or an MP4 video (H.264, with the ffmpeg that
+the imageio-ffmpeg package carries: `pip install '.[video]'`). Each PNG already shows the
+day's date and headline at its top (the exported page's header), so nothing is drawn over them.
 
 Written atomically: a temporary file beside the target, renamed over it when whole. Two
 identical days in a row (never the case with real frames, which differ by their date at least)
@@ -15,7 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-FORMATS = ("gif", "webp")
+FORMATS = ("gif", "webp", "mp4")
+VIDEO_FPS = 10  # an MP4 shows each day as this many frames a second for its time
 DEFAULT_FORMAT = "gif"
 DEFAULT_SECONDS = 2.0
 MAX_SECONDS = 600.0  # a day on screen for ten minutes at most
@@ -40,11 +42,42 @@ def seconds_per_day(text: str) -> float:
 
 
 def frame_ms(seconds: float, fmt: str) -> int:
-    """A day's time in milliseconds as the format stores it (a GIF in tens of ms)."""
+    """A day's time in milliseconds as the format stores it (a GIF in tens of ms, a video in
+    whole frames)."""
     ms = max(1, round(seconds * 1000))
     if fmt == "gif":
         ms = max(GIF_TICK_MS, round(ms / GIF_TICK_MS) * GIF_TICK_MS)
+    elif fmt == "mp4":
+        ms = video_repeats(seconds) * 1000 // VIDEO_FPS
     return ms
+
+
+def video_repeats(seconds: float) -> int:
+    """How many video frames show one day."""
+    return max(1, round(seconds * VIDEO_FPS))
+
+
+def _write_mp4(images: list, path: str, seconds: float) -> None:
+    """H.264 in an MP4, each day repeated for its time; the size made even (the codec's
+    4:2:0 colour needs it) by dropping a last row or column of pixels."""
+    try:
+        import imageio_ffmpeg
+    except ImportError as exc:
+        raise AnimationError("MP4 needs the imageio-ffmpeg package, which carries ffmpeg: "
+                             "pip install '.[video]' (or choose --format gif or webp)") from exc
+    width, height = images[0].size
+    size = (width - width % 2, height - height % 2)
+    writer = imageio_ffmpeg.write_frames(path, size, fps=VIDEO_FPS, codec="libx264",
+                                         pix_fmt_out="yuv420p", macro_block_size=2,
+                                         output_params=["-f", "mp4", "-movflags", "+faststart"])
+    writer.send(None)
+    try:
+        for image in images:
+            data = image.crop((0, 0, *size)).tobytes()
+            for _ in range(video_repeats(seconds)):
+                writer.send(data)
+    finally:
+        writer.close()
 
 
 def animation_name(frames: Sequence[Path], fmt: str) -> str:
@@ -91,7 +124,10 @@ def write_animation(frames: Sequence[Path], out: str | Path, fmt: str = DEFAULT_
                                        dir=out.parent)
         os.close(handle)
         try:
-            images[0].save(tmp, format=fmt.upper(), **options)
+            if fmt == "mp4":
+                _write_mp4(images, tmp, seconds)
+            else:
+                images[0].save(tmp, format=fmt.upper(), **options)
             os.replace(tmp, out)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
