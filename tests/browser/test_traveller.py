@@ -139,3 +139,26 @@ def test_a_route_is_drawn_as_a_dashed_line_and_framed(page, app_server):
       map_div.getBounds().contains(L.latLng(p[0], p[1])))""")
     assert inside and frame.evaluate("() => map_div.getZoom()") >= 10
     assert external_requests(page) == []
+
+
+@pytest.mark.viewport(390, 844)
+def test_the_route_works_on_a_phone(page, app_server):
+    """At 390 px the route's boxes, its answer and the map with the line all fit the width."""
+    frame = open_day(page, app_server, "2022-01-08")
+    page.get_by_text("From A to B").click()
+    for name, text in (("From", "Taraz"), ("To", "Almaty")):
+        box = page.get_by_role("textbox", name=name)
+        box.fill(text)
+        box.press("Enter")
+        wait_for_app(page)
+    answer = page.get_by_test_id("kz-route")
+    answer.wait_for()
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'route') n++; }); return n > 2; }")
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    for locator in (answer, page.locator('iframe[title="streamlit_folium.st_folium"]')):
+        box = locator.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    size = frame.evaluate("() => [map_div.getSize().x, map_div.getSize().y]")
+    assert size[0] >= 300 and size[1] >= 300
+    assert external_requests(page) == []
