@@ -107,18 +107,27 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _near(args: argparse.Namespace) -> int:
-    from . import gazetteer, travel
-
+def _place_question(args: argparse.Namespace):
+    """What `near` and `route` start from: the scenario, the day and the geocoder; None after
+    saying on standard error why one of them cannot be had."""
     scenario = load(args.data)
     day = _day(scenario, args.day) if scenario is not None else None
     if day is None:
-        return 2
+        return None
     try:
-        geocoder = _geocoder(args)
+        return scenario, day, _geocoder(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _near(args: argparse.Namespace) -> int:
+    from . import gazetteer, travel
+
+    asked = _place_question(args)
+    if asked is None:
         return 2
+    scenario, day, geocoder = asked
     found = travel.resolve(args.place, gazetteer.build(scenario), geocoder)
     if found.notice:
         print(f"note: {found.notice}", file=sys.stderr)
@@ -133,15 +142,10 @@ def _near(args: argparse.Namespace) -> int:
 def _route(args: argparse.Namespace) -> int:
     from . import gazetteer, route
 
-    scenario = load(args.data)
-    day = _day(scenario, args.day) if scenario is not None else None
-    if day is None:
+    asked = _place_question(args)
+    if asked is None:
         return 2
-    try:
-        geocoder = _geocoder(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    scenario, day, geocoder = asked
     gaz = gazetteer.build(scenario)
     ends = []
     for which, text in (("start", args.start), ("destination", args.end)):
