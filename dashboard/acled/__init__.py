@@ -5,7 +5,9 @@ places, events and sources it could build, and one :class:`RowProblem` (line, fi
 per row it set aside. ``write_scenario(imported, out_dir)`` writes the folder that
 ``load_scenario`` opens: scenario.json (its days run from the first to the last event date),
 sources.csv, places.csv, events.csv, the required empty tables, regions.geojson, and a README.md
-saying how each ACLED column was read. The command (cli.py) calls these.
+saying how each ACLED column was read. ``import_export(imported, out_dir)`` does both in one
+pass without keeping the events (each is written to events.csv as its row is read): the
+command (cli.py) calls it, so a million rows need no more memory than a thousand.
 
 Conventions (also written into the folder's README):
 
@@ -47,13 +49,21 @@ from .conventions import (
     SUB_EVENT_CATEGORIES,
 )
 from .convert import _convert, _summary
-from .export import SEPARATORS, UnusableExport, read_export, sniff_separator
+from .export import (
+    SEPARATORS,
+    UnusableExport,
+    iter_events,
+    read_export,
+    sniff_separator,
+)
 from .fields import category, parse_date, parse_timestamp
 from .folder import (
     ImportCheckFailed,
+    NoEvents,
     _write_files,
     _write_table,
     check_output,
+    import_export,
     write_scenario,
 )
 from .meta import scenario_meta, utc_offsets
@@ -63,9 +73,10 @@ __all__ = [
     "DATE_PRECISION_WORDS", "DEFAULT_DATA_DIR", "EVENT_TYPE_CATEGORIES", "EXPORT_SOURCE_ID",
     "MARKER", "MONTHS", "OWN_FILES", "PLACE_KIND", "PRECISION_WORDS", "RADIUS_M",
     "REQUIRED_COLUMNS", "SEPARATORS", "SUB_EVENT_CATEGORIES", "TABLES", "AcledEvent",
-    "AcledImport", "AcledPlace", "AcledSource", "ImportCheckFailed", "RowProblem",
+    "AcledImport", "AcledPlace", "AcledSource", "ImportCheckFailed", "NoEvents", "RowProblem",
     "UnusableExport", "_convert", "_summary", "_write_files", "_write_table", "category",
-    "check_output", "conventions", "convert", "export", "fields", "folder", "load_scenario",
-    "meta", "parse_date", "parse_timestamp", "read_export", "readme", "records",
+    "check_output", "conventions", "convert", "export", "fields", "folder", "import_export",
+    "iter_events", "load_scenario", "meta", "parse_date", "parse_timestamp", "read_export",
+    "readme", "records",
     "scenario_meta", "sniff_separator", "utc_offsets", "write_scenario",
 ]

@@ -27,9 +27,16 @@ from .fields import (
 )
 from .records import AcledEvent, AcledImport, AcledPlace, AcledSource, RowProblem
 
+# The most distinct texts of one column whose parsed value is kept (dates, coordinates, codes
+# repeat from row to row); texts past it are parsed row by row.
+MEMO_MOST = 65_536
+_MISSING = object()
+
 
 class _Seen:
-    """Per-import lookups that keep the conversion linear: keys already turned into ids."""
+    """Per-import lookups that keep the conversion linear: keys already turned into ids, and
+    the cells already parsed (a cell that failed is parsed again, so each row gets its own
+    problem)."""
 
     def __init__(self, decimal_comma: bool = False) -> None:
         self.decimal_comma = decimal_comma
@@ -37,6 +44,8 @@ class _Seen:
         self.places: dict[tuple, str] = {}
         self.source_cells: dict[str, tuple[str, ...]] = {}
         self.publishers: dict[str, str] = {}
+        self.parsed: dict[str, dict] = {}
+        self.categories: dict[tuple[str, str], str] = {}
 
 
 def _event_id(row: dict[str, str], line: int, seen: _Seen) -> tuple[str, RowProblem | None]:
@@ -69,23 +78,34 @@ def _summary_fits(summary: str, line: int) -> RowProblem | None:
     return RowProblem(line, "notes", f"{why}; row set aside")
 
 
-def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> None:
-    """Check one row; add its event (and new place and sources) or its problems."""
+def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen
+             ) -> AcledEvent | None:
+    """Check one row; return its event (its new place and sources added to ``out``), or None
+    after adding its problems to ``out``."""
     problems: list[RowProblem] = []
 
     def check(name: str, parse, *args):
+        text = row.get(name, "")
+        memo = seen.parsed.setdefault(name, {})
+        value = memo.get(text, _MISSING)
+        if value is not _MISSING:
+            return value
         try:
-            return parse(row.get(name, ""), *args)
+            value = parse(text, *args)
         except _Bad as exc:
             problems.append(RowProblem(line, name, f"{exc}; row set aside"))
             return None
+        if len(memo) < MEMO_MOST:
+            memo[text] = value
+        return value
 
     event_id, bad_id = _event_id(row, line, seen)
     if bad_id:
         problems.append(bad_id)
     day = check("event_date", parse_date)
     try:
-        cat = category(row["event_type"], row["sub_event_type"])
+        kinds = (row["event_type"], row["sub_event_type"])
+        cat = seen.categories.get(kinds) or seen.categories.setdefault(kinds, category(*kinds))
     except _Bad as exc:
         cat = None
         problems.append(RowProblem(line, "event_type", f"{exc}; row set aside"))
@@ -105,16 +125,21 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen) -> N
         problems.append(too_long)
     if problems:
         out.problems.extend(problems)
-        return
+        return None
 
     seen.events[event_id] = line
     place_id = _place(row, line, lat, lon, precision, out, seen)
     sources = (EXPORT_SOURCE_ID,) + _sources(row["source"], line, day, out, seen)
-    out.events.append(AcledEvent(event_id, day, place_id, cat, summary, sources))
     country = (row.get("iso", "").strip(), row.get("country", "").strip())
     out.countries[country] += 1
     if stamp is not None:
         out.last_timestamp = max(out.last_timestamp or 0, stamp)
+    out.count += 1
+    if out.first is None or day < out.first:
+        out.first = day
+    if out.last is None or day > out.last:
+        out.last = day
+    return AcledEvent(event_id, day, place_id, cat, summary, sources)
 
 
 def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: int,

@@ -4,6 +4,7 @@ CSV dialect (comma, semicolon or tab), its header, and its rows, each handed to 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -11,7 +12,7 @@ from ..csvfile import CsvRows, LineProblem, open_text
 from ..scenario import MAX_ROW_CHARS, MAX_ROWS
 from .conventions import REQUIRED_COLUMNS
 from .convert import _convert, _Seen
-from .records import AcledImport, RowProblem
+from .records import AcledEvent, AcledImport, RowProblem
 
 
 class UnusableExport(Exception):
@@ -64,20 +65,29 @@ def _header(cells: list[str], shown: str, separator: str) -> list[str]:
 
 
 def read_export(path: str | Path) -> AcledImport:
-    """Read an ACLED export; raises UnusableExport when nothing can be read from it."""
-    path = Path(path)
-    shown = str(path)
-    out = AcledImport(file=path.name, path=str(path))
-    with _open(path, shown) as handle:
-        try:
-            separator = sniff_separator(handle)
-            _read_rows(CsvRows(handle, separator), out, shown, separator)
-        except OSError as exc:
-            raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+    """Read an ACLED export, every event kept in ``events``; raises UnusableExport when
+    nothing can be read from it."""
+    out = AcledImport(file=Path(path).name, path=str(path))
+    out.events.extend(iter_events(out))
     return out
 
 
-def _read_rows(rows: CsvRows, out: AcledImport, shown: str, separator: str) -> None:
+def iter_events(out: AcledImport) -> Iterator[AcledEvent]:
+    """The events of the export at ``out.path``, one by one as its rows are read; its places,
+    sources, problems and counts go to ``out``. Raises UnusableExport (when the iteration
+    reaches it) if the export cannot be read at all."""
+    path = Path(out.path)
+    shown = str(path)
+    with _open(path, shown) as handle:
+        try:
+            separator = sniff_separator(handle)
+            yield from _read_rows(CsvRows(handle, separator), out, shown, separator)
+        except OSError as exc:
+            raise UnusableExport(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _read_rows(rows: CsvRows, out: AcledImport, shown: str, separator: str
+               ) -> Iterator[AcledEvent]:
     seen = _Seen(decimal_comma=separator == ";")
     header: list[str] | None = None
     for item in rows:
@@ -94,12 +104,14 @@ def _read_rows(rows: CsvRows, out: AcledImport, shown: str, separator: str) -> N
             rows.width = len(header)
             continue
         out.rows += 1
-        if len(out.events) >= MAX_ROWS:
+        if out.count >= MAX_ROWS:
             out.problems.append(RowProblem(line, "-", f"more than {MAX_ROWS:,} events, the "
                                            "most a scenario file holds: this row and those "
                                            "after it are set aside"))
             return
-        _convert(dict(zip(header, cells, strict=True)), line, out, seen)
+        event = _convert(dict(zip(header, cells, strict=True)), line, out, seen)
+        if event is not None:
+            yield event
     if header is None:
         raise UnusableExport(f"{shown}: file is empty (no header row)")
 

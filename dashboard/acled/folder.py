@@ -7,15 +7,16 @@ import csv
 import json
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..scenario import DEFAULT_DATA_DIR, TABLES, load_scenario
+from ..scenario import DEFAULT_DATA_DIR, TABLES, check_scenario
 from .conventions import EXPORT_SOURCE_ID, MARKER, OWN_FILES
+from .export import iter_events
 from .meta import _basemap, _geojson_box, scenario_meta
 from .readme import _readme
-from .records import AcledImport, AcledPlace
+from .records import AcledEvent, AcledImport, AcledPlace
 
 
 def _write_table(folder: Path, name: str, rows: Iterable[dict]) -> None:
@@ -78,16 +79,46 @@ def check_output(out: Path, force: bool, export: Path | None = None) -> None:
                               "): move them out first; nothing in it was changed")
 
 
+class NoEvents(ValueError):
+    """Not one row of the export made an event: nothing is written."""
+
+
 def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None = None,
                    *, force: bool = False, bundled: Path = DEFAULT_DATA_DIR) -> dict:
-    """Write the scenario folder, whole or not at all; returns its scenario.json.
+    """Write the scenario folder of an import read whole (read_export), whole or not at all;
+    returns its scenario.json.
 
-    The folder is built beside the target, loaded with the dashboard's loader, and swapped in
-    only when it loads with nothing set aside. Raises FileExistsError (see check_output),
+    The folder is built beside the target, checked with the dashboard's loader, and swapped
+    in only when it loads with nothing set aside. Raises FileExistsError (see check_output),
     ImportCheckFailed, or OSError; after any of them the target is as it was and no
     half-written folder is left."""
     if not imported.events:
         raise ValueError("no events to write")
+    return _build(imported, out_dir, force, lambda building: _write_files(
+        imported, building, title, bundled))
+
+
+def import_export(imported: AcledImport, out_dir: str | Path, title: str | None = None,
+                  *, force: bool = False, bundled: Path = DEFAULT_DATA_DIR) -> dict:
+    """Read the export at ``imported.path`` and write its scenario folder in one pass: each
+    event goes to events.csv as its row is read and is not kept, so memory does not grow with
+    the events; ``imported`` gets the places, sources, problems and counts. Otherwise as
+    write_scenario (whole or not at all, checked with the loader); also raises
+    UnusableExport, and NoEvents when no row made an event."""
+
+    def write(building: Path) -> dict:
+        _write_table(building, "events", (_event_row(e) for e in iter_events(imported)))
+        if not imported.count:
+            raise NoEvents(f"{imported.path}: no usable rows")
+        return _write_rest(imported, building, title, bundled)
+
+    return _build(imported, out_dir, force, write)
+
+
+def _build(imported: AcledImport, out_dir: str | Path, force: bool,
+           write: Callable[[Path], dict]) -> dict:
+    """Write the folder beside the target with ``write``, check it with the loader, swap it in;
+    after an error nothing is left of it."""
     out = Path(out_dir).absolute()
     export = Path(imported.path) if imported.path else None
     check_output(out, force, export)
@@ -95,10 +126,12 @@ def write_scenario(imported: AcledImport, out_dir: str | Path, title: str | None
     building = out.parent / f".{out.name}.importing-{secrets.token_hex(6)}"
     building.mkdir()
     try:
-        meta = _write_files(imported, building, title, bundled)
-        loaded = load_scenario(building)
-        if loaded.problems:
-            raise ImportCheckFailed(loaded.problems)
+        meta = write(building)
+        # The loader's own code, every row of every file parsed and checked, only the events
+        # not kept: what load_scenario would set aside, this finds.
+        problems = check_scenario(building)
+        if problems:
+            raise ImportCheckFailed(problems)
         check_output(out, force, export)  # again: the folder may have changed meanwhile
         _swap_in(building, out)
     except BaseException:
@@ -124,6 +157,18 @@ def _swap_in(building: Path, out: Path) -> None:
 
 def _write_files(imported: AcledImport, out: Path, title: str | None, bundled: Path) -> dict:
     """Write every file of the scenario into the (new, empty) folder; returns scenario.json."""
+    _write_table(out, "events", (_event_row(e) for e in imported.events))
+    return _write_rest(imported, out, title, bundled)
+
+
+def _event_row(e: AcledEvent) -> dict:
+    return {"id": e.id, "date": e.date.isoformat(), "time": "", "time_precision": 3,
+            "place_id": e.place_id, "category": e.category, "summary": e.summary,
+            "sources": ";".join(e.sources)}
+
+
+def _write_rest(imported: AcledImport, out: Path, title: str | None, bundled: Path) -> dict:
+    """Every file but events.csv; returns scenario.json."""
     meta = scenario_meta(imported, title)
     file = imported.file
     basemap = _basemap(imported, meta["country"], bundled)
@@ -138,11 +183,6 @@ def _write_files(imported: AcledImport, out: Path, title: str | None, bundled: P
                                        encoding="utf-8")
     _write_table(out, "sources", _source_rows(imported, meta))
     _write_table(out, "places", (_place_row(p, file) for p in imported.places.values()))
-    _write_table(out, "events", (
-        {"id": e.id, "date": e.date.isoformat(), "time": "", "time_precision": 3,
-         "place_id": e.place_id, "category": e.category, "summary": e.summary,
-         "sources": ";".join(e.sources)}
-        for e in imported.events))
     for name in ("statuses", "restrictions", "figures"):
         _write_table(out, name, [])
     (out / "regions.geojson").write_text(
@@ -153,7 +193,7 @@ def _write_files(imported: AcledImport, out: Path, title: str | None, bundled: P
     (out / "README.md").write_text(_readme(imported, meta), encoding="utf-8")
     (out / MARKER).write_text(json.dumps({
         "written_by": "python -m dashboard import-acled", "export": file,
-        "events": len(imported.events), "set_aside": imported.set_aside,
+        "events": imported.count, "set_aside": imported.set_aside,
     }) + "\n", encoding="utf-8")
     return meta
 

@@ -19,7 +19,7 @@ def _readme(imported: AcledImport, meta: dict, shown_problems: int = 50) -> str:
         f"# {meta['title']}",
         "",
         f"Imported from the ACLED export `{file}` by `python -m dashboard import-acled`. "
-        f"{len(imported.events)} events at {len(imported.places)} places citing "
+        f"{imported.count} events at {len(imported.places)} places citing "
         f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']} (the slider's "
         f"days); {imported.set_aside} of {imported.rows} rows set aside.",
         "",

@@ -58,6 +58,10 @@ class AcledImport:
     rows: int = 0  # data rows read (blank lines not counted)
     countries: Counter = field(default_factory=Counter)  # (iso, country name) -> events
     last_timestamp: int | None = None
+    # Every event converted, also when they were written as they came and not kept in events.
+    count: int = 0
+    first: date | None = None
+    last: date | None = None
 
     @property
     def set_aside(self) -> int:
@@ -65,9 +69,13 @@ class AcledImport:
 
     @property
     def start(self) -> date:
-        return min(e.date for e in self.events)
+        if self.first is None:
+            raise ValueError("no events")
+        return self.first
 
     @property
     def end(self) -> date:
-        return max(e.date for e in self.events)
+        if self.last is None:
+            raise ValueError("no events")
+        return self.last
 
