@@ -33,6 +33,8 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from benchmarks.acled_shaped import check as acled_check  # noqa: E402
+from benchmarks.acled_shaped import scenario as acled_scenario  # noqa: E402
 from benchmarks.generate import check, generate  # noqa: E402
 from dashboard.mapview import LAYER_KEYS, layer_features  # noqa: E402
 from dashboard.scenario import DEFAULT_DATA_DIR, load_scenario  # noqa: E402
@@ -77,6 +79,9 @@ class Target:
     # dashboard only: False empties the page's kept days before each click, so the server's
     # step draws every day (the path of a slider jump to a day the page does not hold)
     held: bool = True
+    # dashboard only: the data is an ACLED-shaped export of this many events imported with
+    # import-acled (benchmarks/acled_shaped.py), not geodata/
+    acled: int | None = None
 
 
 TARGETS = (
@@ -87,6 +92,11 @@ TARGETS = (
     Target("dashboard-1k", "dashboard", "dashboard/app.py", 1_000, sessions=True),
     Target("dashboard-10k", "dashboard", "dashboard/app.py", 10_000, sessions=True),
     Target("dashboard-100k", "dashboard", "dashboard/app.py", 100_000, sessions=True),
+    Target("dashboard-acled-1k", "dashboard", "dashboard/app.py", acled=1_000, sessions=True),
+    Target("dashboard-acled-10k", "dashboard", "dashboard/app.py", acled=10_000, sessions=True),
+    Target("dashboard-acled-100k", "dashboard", "dashboard/app.py", acled=100_000,
+           sessions=True),
+    Target("dashboard-acled-1m", "dashboard", "dashboard/app.py", acled=1_000_000),
     Target("load", "load", "dashboard/app.py", BUNDLED_EVENTS),
 )
 
@@ -862,6 +872,8 @@ GOALS = {
     "dashboard": ("≤ 1.5× floor, < 150 ms", 1.5),
     "dashboard-10k": ("≤ 3× floor", 3.0),
     "dashboard-100k": ("usable", None),
+    "dashboard-acled-100k": ("usable", None),
+    "dashboard-acled-1m": ("usable", None),
 }
 # "usable": every step drew the new day's map, and in 95 % of the steps the map was drawn and
 # the page had handled the whole rerun within 2 s.
@@ -1147,6 +1159,12 @@ def main(argv: list[str] | None = None) -> int:
                         generate(target.synthetic, data_dir)
                         check(data_dir, base + target.synthetic)
                         log(f"  generated {target.synthetic:,} synthetic events in {data_dir}")
+                    if target.acled:
+                        data_dir = workdir / f"acled-{target.acled}"
+                        acled_scenario(target.acled, data_dir)
+                        acled_check(data_dir, target.acled)
+                        log(f"  imported an ACLED-shaped export of {target.acled:,} events "
+                            f"into {data_dir}")
                     if target.kind == "load":
                         results.append(run_load_target(target, cfg, workdir, log))
                     else:

@@ -4,6 +4,7 @@ precision) and its publishers (one source each), or the problems that set the ro
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from datetime import date
 
 from ..scenario import MAX_ROW_LINES
@@ -44,7 +45,8 @@ class _Seen:
         self.places: dict[tuple, str] = {}
         self.source_cells: dict[str, tuple[str, ...]] = {}
         self.publishers: dict[str, str] = {}
-        self.parsed: dict[str, dict] = {}
+        self.parsed: dict[str, dict] = defaultdict(dict)
+        self.cells: dict[tuple, str] = {}  # a place's cells as written -> its id
         self.categories: dict[tuple[str, str], str] = {}
 
 
@@ -86,7 +88,7 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen
 
     def check(name: str, parse, *args):
         text = row.get(name, "")
-        memo = seen.parsed.setdefault(name, {})
+        memo = seen.parsed[name]
         value = memo.get(text, _MISSING)
         if value is not _MISSING:
             return value
@@ -144,10 +146,17 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen
 
 def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: int,
            out: AcledImport, seen: _Seen) -> str:
+    cells = (row["location"], row.get("admin1", ""), row["latitude"], row["longitude"],
+             row["geo_precision"])  # the same cells make the same key below
+    place_id = seen.cells.get(cells)
+    if place_id is not None:
+        return place_id
     location, admin1 = row["location"].strip(), row.get("admin1", "").strip()
     key = (location, admin1, f"{lat:.6f}", f"{lon:.6f}", precision)
     place_id = seen.places.get(key)
     if place_id is not None:
+        if len(seen.cells) < MEMO_MOST:
+            seen.cells[cells] = place_id
         return place_id
     admins = [row.get(c, "").strip() for c in ("admin3", "admin2", "admin1", "country")]
     name = location or next((a for a in admins if a), "") or f"{lat:.4f}, {lon:.4f}"
@@ -158,6 +167,8 @@ def _place(row: dict[str, str], line: int, lat: float, lon: float, precision: in
     out.places[place_id] = AcledPlace(place_id, name, PLACE_KIND[precision], lat, lon,
                                       precision, radius, f"{where}. {words}", line)
     seen.places[key] = place_id
+    if len(seen.cells) < MEMO_MOST:
+        seen.cells[cells] = place_id
     return place_id
 
 
