@@ -10,6 +10,7 @@ checks across tables.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -307,6 +308,18 @@ def check_scenario(data_dir: str | Path) -> tuple[Problem, ...]:
 
 
 def _load(data_dir: str | Path | None, keep_events: bool) -> Scenario:
+    # Loading makes no reference cycles, only a great many objects (a million events): the
+    # cycle collector, which would scan them again and again while they pile up, waits.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_all(data_dir, keep_events)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_all(data_dir: str | Path | None, keep_events: bool) -> Scenario:
     directory = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     out = Collector()
     if not directory.is_dir():
