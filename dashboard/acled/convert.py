@@ -101,26 +101,43 @@ def _convert(row: dict[str, str], line: int, out: AcledImport, seen: _Seen
             memo[text] = value
         return value
 
+    # A cell parsed before is looked up inline (most cells repeat); a new one goes to check.
+    parsed, get = seen.parsed, row.get
     event_id, bad_id = _event_id(row, line, seen)
     if bad_id:
         problems.append(bad_id)
-    day = check("event_date", parse_date)
+    day = parsed["event_date"].get(get("event_date", ""), _MISSING)
+    if day is _MISSING:
+        day = check("event_date", parse_date)
     try:
         kinds = (row["event_type"], row["sub_event_type"])
         cat = seen.categories.get(kinds) or seen.categories.setdefault(kinds, category(*kinds))
     except _Bad as exc:
         cat = None
         problems.append(RowProblem(line, "event_type", f"{exc}; row set aside"))
-    lat = check("latitude", _coordinate, -90.0, 90.0, seen.decimal_comma)
-    lon = check("longitude", _coordinate, -180.0, 180.0, seen.decimal_comma)
+    lat = parsed["latitude"].get(get("latitude", ""), _MISSING)
+    if lat is _MISSING:
+        lat = check("latitude", _coordinate, -90.0, 90.0, seen.decimal_comma)
+    lon = parsed["longitude"].get(get("longitude", ""), _MISSING)
+    if lon is _MISSING:
+        lon = check("longitude", _coordinate, -180.0, 180.0, seen.decimal_comma)
     if lat == 0 and lon == 0:
         problems.append(RowProblem(line, "latitude,longitude", "0, 0 is a missing location, "
                                    "not a place; row set aside"))
-    precision = check("geo_precision", _code, (1, 2, 3))
-    dated = row.get("time_precision", "").strip()
-    time_precision = check("time_precision", _code, (1, 2, 3)) if dated else 1
-    deaths = check("fatalities", _fatalities)
-    stamp = check("timestamp", parse_timestamp)
+    precision = parsed["geo_precision"].get(get("geo_precision", ""), _MISSING)
+    if precision is _MISSING:
+        precision = check("geo_precision", _code, (1, 2, 3))
+    time_precision = 1
+    if get("time_precision", "").strip():
+        time_precision = parsed["time_precision"].get(get("time_precision"), _MISSING)
+        if time_precision is _MISSING:
+            time_precision = check("time_precision", _code, (1, 2, 3))
+    deaths = parsed["fatalities"].get(get("fatalities", ""), _MISSING)
+    if deaths is _MISSING:
+        deaths = check("fatalities", _fatalities)
+    stamp = parsed["timestamp"].get(get("timestamp", ""), _MISSING)
+    if stamp is _MISSING:
+        stamp = check("timestamp", parse_timestamp)
     summary = _summary(row, deaths, time_precision)
     too_long = _summary_fits(summary, line)
     if too_long:

@@ -22,6 +22,7 @@ class _Bad(ValueError):
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
                   r"(Z|[+-]\d{2}(?::?\d{2})?)?)?", re.IGNORECASE)
+_SECONDS = re.compile(r"\d+(\.\d*)?")
 _SLASHED = re.compile(r"\d{1,4}[/.]\d{1,2}[/.]\d{1,4}")
 # Unix seconds of 2100-01-01: a later upload time is not seconds (milliseconds, say).
 _LAST_SECOND = 4_102_444_800
@@ -86,7 +87,7 @@ def parse_timestamp(text: str) -> int | None:
     value = text.strip()
     if not value:
         return None
-    if re.fullmatch(r"\d+(\.\d*)?", value):
+    if _SECONDS.fullmatch(value):
         seconds = int(float(value))
         if seconds > _LAST_SECOND:
             raise _Bad(f"{value!r} is not unix seconds (milliseconds? it would be after "
