@@ -499,6 +499,8 @@ def run_steps(browser: Browser, server: Server, target: Target, cfg: Settings,
         open_app(page, server, target, cfg.load_timeout_s)
         if target.kind == "dashboard":
             heap.append(frame_heap(context, page))
+        # The scenario's days (an imported export has its own), else the bundled 2-10 January.
+        days = sorted(expected) if target.kind == "dashboard" and expected else DAYS
         index, direction = 0, 1
         started = time.monotonic()
         total = cfg.warmup + cfg.steps
@@ -508,10 +510,10 @@ def run_steps(browser: Browser, server: Server, target: Target, cfg: Settings,
                 log(f"  step budget of {cfg.step_budget_s:.0f} s used up after "
                     f"{len(steps)} measured steps")
                 break
-            if not 0 <= index + direction < len(DAYS):
+            if not 0 <= index + direction < len(days):
                 direction = -direction
             new_index = index + direction
-            day = DAYS[new_index]
+            day = days[new_index]
             step = Step(number - cfg.warmup + 1, day.isoformat())
             try:
                 _one_step(page, server, target, day, direction, wire, step, expected, cfg)
@@ -520,7 +522,7 @@ def run_steps(browser: Browser, server: Server, target: Target, cfg: Settings,
                 timeouts += 1
                 step.note = f"timeout: {str(exc).splitlines()[0][:120]}"
                 log(f"  step {step.number}: {step.note}")
-                index, direction = _recover(page, server, target, day, cfg)
+                index, direction = _recover(page, server, target, day, days, cfg)
             if number >= cfg.warmup:
                 steps.append(step)
             if timeouts >= 3:
@@ -588,7 +590,7 @@ def _one_step(page: Page, server: Server, target: Target, day: date, direction: 
         "t => window.__kzLong.filter(([s]) => s >= t).reduce((a, [, d]) => a + d, 0)", clicked)
 
 
-def _recover(page: Page, server: Server, target: Target, day: date,
+def _recover(page: Page, server: Server, target: Target, day: date, days: list[date],
              cfg: Settings) -> tuple[int, int]:
     """After a timeout: reload the page on a known day and carry on from there."""
     url = server.url + (f"/?day={day.isoformat()}" if target.kind == "dashboard" else "")
@@ -599,8 +601,8 @@ def _recover(page: Page, server: Server, target: Target, day: date,
     except (StepTimeout, PlaywrightError):
         pass
     if target.kind == "dashboard":
-        index = DAYS.index(day)
-        return index, (1 if index < len(DAYS) - 1 else -1)
+        index = days.index(day)
+        return index, (1 if index < len(days) - 1 else -1)
     return 0, 1
 
 

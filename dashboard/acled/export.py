@@ -19,8 +19,6 @@ class UnusableExport(Exception):
     """The export cannot be read at all; the message names the file."""
 
 
-# --------------------------------------------------------------------------- reading
-
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 

@@ -14,7 +14,7 @@ from .conventions import _EVENT_TYPES, _SUB_EVENTS, EVENT_TYPE_CATEGORIES, MONTH
 
 _BAD_ID_CHARS = re.compile(r"[\s;|,<>\"']")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s\-/]+([A-Za-z]+)\.?[\s\-/,]+(\d{4})")
-# --------------------------------------------------------------------------- fields
+
 
 class _Bad(ValueError):
     """One field of a row is unusable; the message says why."""

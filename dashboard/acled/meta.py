@@ -11,7 +11,6 @@ from pathlib import Path
 
 from .records import AcledImport
 
-# --------------------------------------------------------------------------- writing
 
 def _box(imported: AcledImport, pad: float) -> tuple[float, float, float, float]:
     lats = [p.lat for p in imported.places.values()]
