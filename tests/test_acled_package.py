@@ -29,3 +29,19 @@ def test_each_module_has_one_job_and_stays_short():
         assert f"``{stem}``" in acled.__doc__, stem
     for path in folder.glob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 250, path.name
+
+
+def test_import_export_writes_the_events_without_keeping_them(tmp_path):
+    from dashboard.scenario import load_scenario
+
+    export = Path(__file__).parent / "data" / "acled" / "awkward.csv"
+    whole = acled.read_export(export)
+    streamed = acled.AcledImport(file=export.name, path=str(export))
+    meta = acled.import_export(streamed, tmp_path / "out")
+    assert streamed.events == [] and streamed.count == len(whole.events) > 0
+    assert (streamed.start, streamed.end) == (min(e.date for e in whole.events),
+                                              max(e.date for e in whole.events))
+    assert streamed.problems == whole.problems and streamed.places == whole.places
+    scenario = load_scenario(tmp_path / "out")
+    assert scenario.problems == () and len(scenario.events) == streamed.count
+    assert meta["start"] == streamed.start.isoformat()
