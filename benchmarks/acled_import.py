@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/acled_import.py 100000 1000000
 
-For each N: writes an ACLED-shaped export (SYNTHETIC rows, 250-character notes, 2,000 towns,
-events over 400 days) to a scratch folder, then runs ``python -m dashboard import-acled`` and a
-``load_scenario`` of the written folder, each in its own process, and prints the seconds, the
-peak resident memory, the file sizes and what was set aside.
+For each N: writes a synthetic export (SYNTHETIC rows, 250-character notes, 2,000 towns, events
+spread evenly over 400 days, one publisher; with ``--shaped``, the real-shaped export of
+``acled_shaped.py`` instead) to a scratch folder, then runs ``python -m dashboard
+import-acled`` and a ``load_scenario`` of the written folder, each in its own process, and
+prints the seconds, the peak resident memory, the file sizes and what was set aside.
 """
 
 from __future__ import annotations
@@ -66,10 +67,15 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     return seconds, max(peak, before) // 1024, (done.stdout + done.stderr).strip()
 
 
-def run(count: int, scratch: Path) -> None:
+def run(count: int, scratch: Path, shaped: bool = False) -> None:
     export = scratch / f"export-{count}.csv"
     out = scratch / f"scenario-{count}"
-    write_export(export, count)
+    if shaped:
+        from acled_shaped import write_export as write_shaped
+
+        write_shaped(export, count)
+    else:
+        write_export(export, count)
     seconds, peak, said = timed([sys.executable, "-m", "dashboard", "import-acled", str(export),
                                  "--out", str(out)])
     print(f"{count:>9,} rows  export {export.stat().st_size / 2**20:6.1f} MB  "
@@ -91,15 +97,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("counts", nargs="*", type=int, default=[100_000])
     parser.add_argument("--scratch", help="folder for the exports (default: a temporary one)")
+    parser.add_argument("--shaped", action="store_true",
+                        help="a real-shaped export (benchmarks/acled_shaped.py)")
     args = parser.parse_args()
     if args.scratch:
         Path(args.scratch).mkdir(parents=True, exist_ok=True)
         for count in args.counts:
-            run(count, Path(args.scratch))
+            run(count, Path(args.scratch), args.shaped)
         return
     with tempfile.TemporaryDirectory() as scratch:
         for count in args.counts:
-            run(count, Path(scratch))
+            run(count, Path(scratch), args.shaped)
 
 
 if __name__ == "__main__":

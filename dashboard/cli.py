@@ -290,31 +290,37 @@ def seconds_a_day(text: str) -> float:
 
 def run_import(args: argparse.Namespace) -> int:
     """0 every row imported; 1 some rows set aside (the folder is written); 2 nothing written.
-    The folder is written whole, checked by loading it, or not at all (acled.write_scenario)."""
+    The folder is written whole, checked by loading it, or not at all (acled.import_export)."""
     out = Path(args.out)
+    imported = acled.AcledImport(file=Path(args.export).name, path=str(args.export))
+
+    def problems() -> None:
+        for problem in imported.problems:
+            print(f"{args.export}:{problem.line}: {problem.field}: {problem.message}",
+                  file=sys.stderr)
+
     try:
         acled.check_output(out, args.force, Path(args.export))
-        imported = acled.read_export(args.export)
-    except (FileExistsError, acled.UnusableExport) as exc:
+        meta = acled.import_export(imported, out, args.title, force=args.force)
+    except acled.UnusableExport as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for problem in imported.problems:
-        print(f"{args.export}:{problem.line}: {problem.field}: {problem.message}",
-              file=sys.stderr)
-    if not imported.events:
+    except acled.NoEvents:
+        problems()
         print(f"error: {args.export}: no usable rows ({imported.set_aside} of {imported.rows} "
               "set aside); nothing written", file=sys.stderr)
         return 2
-    try:
-        meta = acled.write_scenario(imported, out, args.title, force=args.force)
     except (FileExistsError, acled.ImportCheckFailed) as exc:
+        problems()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
+        problems()
         print(f"error: cannot write {args.out}: {exc.strerror or exc}; nothing written, "
               f"{args.out} is as it was", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {len(imported.events)} events at {len(imported.places)} places, "
+    problems()
+    print(f"wrote {args.out}: {imported.count} events at {len(imported.places)} places, "
           f"{len(imported.sources)} publishers, {meta['start']} to {meta['end']}; "
           f"{imported.set_aside} of {imported.rows} rows set aside", file=sys.stderr)
     return 1 if imported.problems else 0

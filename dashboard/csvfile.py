@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -233,41 +233,68 @@ def _rows_of(path: Path, table: Table, out: Collector) -> Iterator[tuple[int, li
             yield item[0], dict(zip(names, item[1], strict=True))
 
 
-def read_table(data_dir: Path, table: Table, out: Collector) -> list[tuple[int, dict[str, Any]]]:
-    """Parse one CSV table; returns (line number, parsed row) for each valid row."""
+# The most distinct texts a repeated column keeps parsed (Table.repeated); texts past it are
+# parsed row by row, so a column that does not repeat after all costs no more than before.
+MEMO_MOST = 65_536
+_MISSING = object()
+
+
+def iter_table(data_dir: Path, table: Table, out: Collector
+               ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Parse one CSV table row by row: (line number, parsed row) for each valid row; each
+    problem goes to `out` as its row is read."""
     path = data_dir / table.file
     if not path.is_file():
         if table.required:
             out.add(table.file, 0, "-", "file is missing")
-        return []
-    rows: list[tuple[int, dict[str, Any]]] = []
-    parsers = list(table.columns.items())
+        return
+    parsers = [(name, parse, {} if name in table.repeated else None)
+               for name, parse in table.columns.items()]
+    last = 1
     try:
         for line, record in _rows_of(path, table, out):
             parsed: dict[str, Any] = {}
             ok = True
-            for name, parse in parsers:
+            for name, parse, memo in parsers:
+                text = record[name]
                 try:
-                    parsed[name] = parse(record[name])
+                    if memo is None:
+                        parsed[name] = parse(text)
+                        continue
+                    value = memo.get(text, _MISSING)
+                    if value is _MISSING:
+                        value = parse(text)  # a bad text raises each time: never kept
+                        if len(memo) < MEMO_MOST:
+                            memo[text] = value
+                    parsed[name] = value
                 except FieldError as exc:
                     out.add(table.file, line, name, str(exc))
                     ok = False
             if ok:
-                rows.append((line, parsed))
+                last = line
+                yield line, parsed
     except OSError as exc:
         out.add(table.file, 0, "-", f"cannot be read: {exc.strerror or exc}; the rows after "
-                f"line {rows[-1][0] if rows else 1} are set aside")
-    return rows
+                f"line {last} are set aside")
+
+
+def read_table(data_dir: Path, table: Table, out: Collector) -> list[tuple[int, dict[str, Any]]]:
+    """Parse one CSV table; returns (line number, parsed row) for each valid row."""
+    return list(iter_table(data_dir, table, out))
 
 
 def _dedupe(rows: list[tuple[int, dict]], file: str, out: Collector) -> list[tuple[int, dict]]:
+    return list(iter_unique(rows, file, out))
+
+
+def iter_unique(rows: Iterable[tuple[int, dict]], file: str, out: Collector
+                ) -> Iterator[tuple[int, dict]]:
+    """The rows whose id was not taken by an earlier row; each later one is a problem."""
     seen: dict[str, int] = {}
-    kept = []
     for line, row in rows:
-        if row["id"] in seen:
+        first = seen.setdefault(row["id"], line)
+        if first != line:
             out.add(file, line, "id", f"duplicate id {_quote(str(row['id']))} (first on row "
-                    f"{seen[row['id']]}); row set aside")
+                    f"{first}); row set aside")
             continue
-        seen[row["id"]] = line
-        kept.append((line, row))
-    return kept
+        yield line, row

@@ -36,10 +36,13 @@ def _required(value: str) -> str:
     return value
 
 
+# What an id may not hold: whitespace (``\s`` is exactly str.isspace), ; | , < > and quotes.
+_NOT_IN_ID = re.compile(r"[\s;|,<>\"']")
+
+
 def _ident(value: str) -> str:
     value = _required(value)
-    if (not value.isprintable() or any(c.isspace() for c in value)
-            or any(c in value for c in ";|,<>\"'")):
+    if not value.isprintable() or _NOT_IN_ID.search(value):
         raise FieldError(f"{_quote(value)} is not a valid id (printable, no spaces or "
                          "; | , < > quotes)")
     return value

@@ -111,7 +111,7 @@ class Place:
         return self.geo_precision > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a scenario may hold a million events
 class Event:
     id: str
     date: date

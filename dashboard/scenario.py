@@ -10,12 +10,13 @@ checks across tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .csvfile import _dedupe, read_table
+from .csvfile import _dedupe, iter_table, iter_unique, read_table
 from .fields import _quote, _quote_all
 from .geojsonfile import read_geojson
 from .meta import read_meta
@@ -184,8 +185,12 @@ def _load_places(rows: Rows, geometries: dict, check: _Check) -> dict[str, Place
     return places
 
 
-def _load_events(rows: Rows, check: _Check) -> list[Event]:
-    events = []
+def _load_events(rows: Iterable[tuple[int, dict]], check: _Check, keep: bool = True
+                 ) -> tuple[list[Event], set[str]]:
+    """The events, sorted, streamed from their rows; with ``keep`` False none is kept, only
+    the ids of those that would load (a dispute may name one)."""
+    events: list[Event] = []
+    ids: set[str] = set()
     for line, row in rows:
         ok = check.sources_ok("events.csv", line, row)
         ok &= check.day_ok("events.csv", line, row, "date")
@@ -194,9 +199,14 @@ def _load_events(rows: Rows, check: _Check) -> list[Event]:
             check.out.add("events.csv", line, "time_precision",
                           "is 3 (day only) but a time is given")
             ok = False
-        if ok:
+        if not ok:
+            continue
+        if keep:
             events.append(Event(**row))
-    return sorted(events, key=lambda e: (e.date, e.time or "99:99", e.id))
+        else:
+            ids.add(row["id"])
+    events.sort(key=lambda e: (e.date, e.time or "99:99", e.id))
+    return events, ids
 
 
 def _load_statuses(rows: Rows, check: _Check) -> list[Status]:
@@ -288,14 +298,40 @@ def _load_disputes(rows: Rows, questioned: set[str],
 
 def load_scenario(data_dir: str | Path | None = None) -> Scenario:
     """Load and validate a scenario folder. Never raises on bad data."""
+    return _load(data_dir, keep_events=True)
+
+
+def check_scenario(data_dir: str | Path) -> tuple[Problem, ...]:
+    """The problems load_scenario finds in the folder, found by the same code, but with no
+    event kept: each is checked and dropped, so a large events.csv costs little memory."""
+    return _load(data_dir, keep_events=False).problems
+
+
+def _load(data_dir: str | Path | None, keep_events: bool) -> Scenario:
+    # Loading makes no reference cycles, only a great many objects (a million events): the
+    # cycle collector, which would scan them again and again while they pile up, waits.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_all(data_dir, keep_events)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_all(data_dir: str | Path | None, keep_events: bool) -> Scenario:
     directory = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     out = Collector()
     if not directory.is_dir():
         out.add(str(directory), 0, "-", "is not a folder")
     meta = read_meta(directory, out)
     bounds = meta.neighbourhood
-    raw = {name: _dedupe(read_table(directory, table, out), table.file, out)
-           for name, table in TABLES.items()}
+    raw: dict[str, Rows] = {}
+    for name, table in TABLES.items():
+        if name == "events":  # streamed below, once the places are known
+            events_at = len(out.problems)
+            continue
+        raw[name] = _dedupe(read_table(directory, table, out), table.file, out)
     check = _Check(meta, out)
     check.sources = _load_sources(raw["sources"], check)
     geometries = {f["properties"]["id"]: (n, f["geometry"])
@@ -309,11 +345,18 @@ def load_scenario(data_dir: str | Path | None = None) -> Scenario:
         f for _, f in read_geojson(directory, "neighbours.geojson", out, required=False,
                                    bounds=bounds, required_props=("id", "name"))]}
     check.areas |= {f["properties"]["id"] for f in regions["features"]} | set(check.places)
-    events = _load_events(raw["events"], check)
+    # The events' own problems (a bad cell, a duplicate id) are listed where reading every
+    # table first put them, before the checks against the other tables.
+    reading = Collector()
+    events, event_ids = _load_events(
+        iter_unique(iter_table(directory, TABLES["events"], reading), "events.csv", reading),
+        check, keep=keep_events)
+    out.problems[events_at:events_at] = reading.problems
     statuses = _load_statuses(raw["statuses"], check)
     restrictions = _load_restrictions(raw["restrictions"], check)
     figures, followed = _load_figures(raw["figures"], check)
-    questioned = {row.id for row in (*figures, *followed, *statuses, *events, *restrictions)}
+    questioned = event_ids | {row.id for row in (*figures, *followed, *statuses, *events,
+                                                 *restrictions)}
     return Scenario(
         meta=meta, sources=check.sources, places=check.places, events=tuple(events),
         statuses=tuple(statuses), restrictions=tuple(restrictions), figures=tuple(figures),

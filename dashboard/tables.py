@@ -33,6 +33,9 @@ class Table:
     file: str
     columns: dict[str, Callable[[str], Any]]
     required: bool = True
+    # Columns whose values repeat from row to row (days, categories, place and source ids):
+    # each distinct text is parsed once and its value shared by the rows (csvfile.iter_table).
+    repeated: frozenset[str] = frozenset()
 
 
 TABLES: dict[str, Table] = {
@@ -47,12 +50,13 @@ TABLES: dict[str, Table] = {
         "city": _text, "lat": _float, "lon": _float, "geo_precision": _int_in((1, 2, 3)),
         "radius_m": _optional_float, "detail": _text, "sources": _required_id_list,
         "coord_source": _required,
-    }),
+    }, repeated=frozenset({"kind", "geo_precision", "radius_m", "sources"})),
     "events": Table("events.csv", {
         "id": _ident, "date": _date, "time": _time, "time_precision": _int_in((1, 2, 3)),
         "place_id": _ident, "category": _enum(EVENT_CATEGORIES), "summary": _required,
         "sources": _required_id_list,
-    }),
+    }, repeated=frozenset({"date", "time", "time_precision", "place_id", "category",
+                           "sources"})),
     "statuses": Table("statuses.csv", {
         "id": _ident, "subject": _ident, "kind": _enum(frozenset(STATUS_VALUES)),
         "valid_from": _date, "valid_to": _optional_date, "status": _required,

@@ -684,7 +684,7 @@ def test_a_full_disk_leaves_the_previous_import_intact_and_nothing_half_written(
             raise OSError(errno.ENOSPC, "No space left on device")
         real(folder, name, rows)
 
-    monkeypatch.setattr(acled, "_write_table", full_disk)
+    monkeypatch.setattr(acled.folder, "_write_table", full_disk)
     line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
     assert "No space left on device" in line and "nothing written" in line
     assert folder_bytes(out) == before and no_scratch_left(out.parent)
@@ -699,7 +699,7 @@ def test_a_folder_that_would_not_load_cleanly_is_never_swapped_in(
     export, _ = generated
     out, before = good_import
     real = acled._summary
-    monkeypatch.setattr(acled, "_summary", lambda row, *args: "" if row["event_id_cnty"] ==
+    monkeypatch.setattr(acled.convert, "_summary", lambda row, *args: "" if row["event_id_cnty"] ==
                         "SYN7" else real(row, *args))
     line = _error_of(["import-acled", str(export), "--out", str(out), "--force"], capsys)
     assert "would not load cleanly" in line and "events.csv:" in line and "summary" in line
