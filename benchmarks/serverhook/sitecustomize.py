@@ -1,4 +1,6 @@
-"""Times every script run inside a `streamlit run` server started by benchmarks/run.py.
+"""Times every script run inside a `streamlit run` server started by benchmarks/run.py, and
+(with KZ_BENCH_TRIM=1, for benchmarks/memory_rounds.py) hands freed memory back to the system
+every two seconds: a full garbage collection, then glibc's malloc_trim(0).
 
 benchmarks/run.py puts this folder on PYTHONPATH and sets KZ_BENCH_RERUN_LOG; Python then
 imports this module at start-up, and it wraps Streamlit's ScriptRunner._run_script so that each
@@ -33,5 +35,18 @@ def _install(path: str) -> None:
     script_runner.ScriptRunner._run_script = timed
 
 
+def _trim_forever() -> None:
+    import ctypes
+    import gc
+
+    libc = ctypes.CDLL("libc.so.6")
+    while True:
+        time.sleep(2.0)
+        gc.collect()
+        libc.malloc_trim(0)
+
+
 if _LOG:
     _install(_LOG)
+if os.environ.get("KZ_BENCH_TRIM") == "1":
+    threading.Thread(target=_trim_forever, name="kz-bench-trim", daemon=True).start()
