@@ -2,7 +2,7 @@
 """Set up and run the project on a fresh machine with nothing but Python 3.10+.
 
     python3 dev.py run     # install into .venv if needed, then open the dashboard
-    python3 dev.py test    # install test tools, Chromium and axe-core if needed, then run every test
+    python3 dev.py test    # install test tools, Chromium, axe-core if needed; run every test
 
 Each command does its own set-up and repeats it only when pyproject.toml changes.
 """
