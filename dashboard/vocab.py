@@ -16,6 +16,7 @@ from dataclasses import dataclass
 # red the gravest, purple a site seized.
 BLUE = "#2166ac"
 ORANGE = "#e69f00"
+AMBER = "#f39c12"  # limited flights: apart from the protests' orange on the same map
 RED = "#b2182b"
 VERMILION = "#cc3311"
 DARK_RED = "#661100"
@@ -58,7 +59,7 @@ GUARD_COLOUR = "#6a3d9a"
 STATUS_KINDS: tuple[StatusKind, ...] = (
     StatusKind("airport", "Airports", (
         Value("open", "open", BLUE),
-        Value("limited", "limited flights", ORANGE, shape="triangle"),
+        Value("limited", "limited flights", AMBER, shape="triangle"),
         Value("closed", "closed", RED, shape="square"),
         Value("seized", "seized", PURPLE, danger="seized site", shape="diamond"),
     ), layer="airports", headline_of=("airport",)),
