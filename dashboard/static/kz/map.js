@@ -112,11 +112,18 @@
     }
   });
 
-  // Text from tooltip html, parsed in an inert document (nothing in it loads or runs).
+  // Text from tooltip html (escaped by the server; tags only <br>, <b>, <i>): the tags
+  // dropped and the character references decoded in a textarea, whose content is text that
+  // never becomes elements. Remembered: the same tooltips come back day after day.
+  var texts = {}, kept = 0, decoder = null;
   kz.text = function (html) {
-    var doc = new DOMParser().parseFromString('<body>' + html, 'text/html');
-    doc.querySelectorAll('br').forEach(function (br) { br.replaceWith('; '); });
-    return (doc.body.textContent || '').replace(/\s+/g, ' ').trim();
+    if (Object.prototype.hasOwnProperty.call(texts, html)) { return texts[html]; }
+    decoder = decoder || root.document.createElement('textarea');
+    decoder.innerHTML = html.replace(/<br\s*\/?>/gi, '; ').replace(/<[^>]*>/g, '');
+    var text = decoder.value.replace(/\s+/g, ' ').trim();
+    if (++kept > 5000) { texts = {}; kept = 1; }  // bounded, for an import's long days
+    texts[html] = text;
+    return text;
   };
 
   // A feature named by its tooltip's words, reachable with Tab: focus shows its tooltip,
