@@ -2,7 +2,7 @@
 """Set up and run the project on a fresh machine with nothing but Python 3.10+.
 
     python3 dev.py run     # install into .venv if needed, then open the dashboard
-    python3 dev.py test    # install test tools and Chromium if needed, then run every test
+    python3 dev.py test    # install test tools, Chromium, axe-core if needed; run every test
 
 Each command does its own set-up and repeats it only when pyproject.toml changes.
 """
@@ -22,6 +22,11 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# The accessibility checker the browser tests inject into the page (axe-core, from npm),
+# installed into a git-ignored folder: never committed. harness/browser.py reads the same path.
+NODE_DIR = ROOT / ".node"
+AXE_PACKAGE = "axe-core@4.10"
+AXE_SCRIPT = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def say(message: str) -> None:
@@ -70,6 +75,20 @@ def ensure_chromium() -> str:
              "package (as root: apt-get install chromium) or set CHROMIUM_PATH")
 
 
+def ensure_axe() -> Path:
+    if AXE_SCRIPT.exists():
+        return AXE_SCRIPT
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("[dev] npm is required to install axe-core for the accessibility tests: "
+                 "install Node.js (Debian: apt-get install npm)")
+    say(f"installing {AXE_PACKAGE} into {NODE_DIR.relative_to(ROOT)} (npm)")
+    NODE_DIR.mkdir(exist_ok=True)
+    subprocess.run([npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund",
+                    "--no-save", "--silent", AXE_PACKAGE], cwd=ROOT, check=True)
+    return AXE_SCRIPT
+
+
 def run(args: list[str]) -> int:
     ensure_venv()
     cmd = [str(BIN / "streamlit"), "run", str(ROOT / "dashboard" / "app.py"), *args]
@@ -81,6 +100,7 @@ def test(args: list[str]) -> int:
     ensure_venv("test")
     chromium = ensure_chromium()
     say(f"using Chromium at {chromium}")
+    say(f"using axe-core at {ensure_axe().relative_to(ROOT)}")
     env = {**os.environ, "CHROMIUM_PATH": chromium}
     lint = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
     code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)

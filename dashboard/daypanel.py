@@ -189,6 +189,7 @@ PRESENT_CSS = """
 [data-testid="stDecoration"]{display:none!important}
 .block-container,[data-testid="stMainBlockContainer"]{padding:.8rem 1.6rem 0!important;
   max-width:100%!important}
+iframe[title="streamlit_folium.st_folium"]{height:calc(100vh - 6rem)!important}
 .kz-headline .kz-date{font-size:1.5rem}
 .kz-headline .kz-title{font-size:2rem;line-height:1.2}
 .kz-key-figs{grid-template-columns:1fr;margin:.5rem 0}

@@ -148,8 +148,10 @@ def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineL
 
 
 def page_setup() -> None:
+    # The map first: the sidebar's settings (layers, tiles, presentation, downloads) open
+    # with its button, so the first screen is the day, the map and the headline.
     st.set_page_config(page_title="Kazakhstan, January 2022 — crisis map", page_icon="🗺️",
-                       layout="wide", initial_sidebar_state="auto")
+                       layout="wide", initial_sidebar_state="collapsed")
     st.html(pagefiles.style("panel.css"))
 
 
@@ -345,7 +347,12 @@ def headline(state: DayState, loaded: Scenario, present: bool) -> None:
             + daypanel.caveat_html(trends.blackout_caveat(state, loaded)))
 
 
-PRESENT_MAP_HEIGHT = 880  # px: the map fills a 1920x1080 screen below the day's controls
+# px: the map's height before the page's styles size its frame to the window (panel.css:
+# the window's height less the day's controls; daypanel.PRESENT_CSS in presentation).
+MAP_HEIGHT = 620
+PRESENT_MAP_HEIGHT = 880
+# The map's column and the panel's: the map takes most of the first screen.
+MAP_COLUMNS = (7, 3)
 
 
 def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple[str, ...],
@@ -366,7 +373,7 @@ def map_panel(state: DayState, loaded: Scenario, basemap_url: str, layers: tuple
                               offline=offline),
                      key="kzmap",
                      feature_group_to_add=map_content(groups),
-                     height=PRESENT_MAP_HEIGHT if present else 620,
+                     height=PRESENT_MAP_HEIGHT if present else MAP_HEIGHT,
                      use_container_width=True, returned_objects=[])
 
 
@@ -432,8 +439,8 @@ def _pick_place() -> None:
 
 def traveller_search(settings: Settings, loaded: Scenario, state: DayState
                      ) -> tuple[travel.TravelReport | None, bool]:
-    """The search row and the verdict, full width above the map, in one container: what it
-    shows varies, but the map after it keeps its place in the page, so it is never remounted."""
+    """The search row and the verdict, beside the map, in one container: what it shows
+    varies, but the elements after it keep their place in the page."""
     with st.container():
         return _traveller_search(settings, loaded, state)
 
@@ -626,12 +633,15 @@ def day_view(page: Page) -> None:
                      page.version, page.offline)
         return
     time_strip(loaded, day)
-    headline(state, loaded, False)
-    camera = camera_selector(page.views)
-    rep, pick = traveller_search(page.settings, loaded, state)
+    # The map under the day's controls, the headline, presets and search beside it (below
+    # it on a phone); the search runs first, since the map shows the place found.
+    map_col, panel_col = st.columns(MAP_COLUMNS, gap="small")
+    with panel_col:
+        headline(state, loaded, False)
+        camera = camera_selector(page.views)
+        rep, pick = traveller_search(page.settings, loaded, state)
     write_link(day, page.layers, camera.key if camera else None, False)
     asked = route_asked(page.settings, loaded, state)
-    map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         returned = map_panel(state, loaded, page.basemap_url, page.layers, page.tiles, rep,
                              pick, camera, False, page.version, page.offline,

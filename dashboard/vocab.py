@@ -8,6 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# --------------------------------------------------------------------------- colours
+# The status colours, chosen to stay apart for the common colour-vision deficiencies
+# (protanopia, deuteranopia, tritanopia: tests/test_colours.py simulates them), and never the
+# only cue: each status value and event category also has a marker shape, and every tooltip,
+# accessible name and legend row says it in words. Blue is the usual state, orange a warning,
+# red the gravest, purple a site seized.
+BLUE = "#2166ac"
+ORANGE = "#e69f00"
+AMBER = "#f39c12"  # limited flights: apart from the protests' orange on the same map
+RED = "#b2182b"
+VERMILION = "#cc3311"
+DARK_RED = "#661100"
+PURPLE = "#40004b"
+GREY = "#8c8c8c"
+# The shapes a point marker can take (static/kz/map.js draws them, the legend too).
+SHAPES = ("circle", "square", "triangle", "diamond")
+
 # --------------------------------------------------------------------------- statuses
 
 
@@ -19,6 +36,7 @@ class Value:
     label: str  # the words every surface shows: "limited flights", "held by protesters"
     colour: str
     danger: str = ""  # the traveller's word when the status is an active danger, else ""
+    shape: str = "circle"  # the marker's shape where the place is a point (SHAPES)
 
 
 @dataclass(frozen=True)
@@ -40,18 +58,17 @@ GUARD_COLOUR = "#6a3d9a"
 
 STATUS_KINDS: tuple[StatusKind, ...] = (
     StatusKind("airport", "Airports", (
-        Value("open", "open", "#1a9850"),
-        Value("limited", "limited flights", "#f39c12"),
-        Value("closed", "closed", "#d73027"),
-        Value("seized", "seized", "#542788", danger="seized site"),
+        Value("open", "open", BLUE),
+        Value("limited", "limited flights", AMBER, shape="triangle"),
+        Value("closed", "closed", RED, shape="square"),
+        Value("seized", "seized", PURPLE, danger="seized site", shape="diamond"),
     ), layer="airports", headline_of=("airport",)),
-    # Who held a site or a city: blue, orange and dark red stay apart for the common
-    # colour-vision deficiencies, and every tooltip says it in words.
+    # Who held a site or a city.
     StatusKind("control", "Who held it", (
-        Value("protesters", "held by protesters", "#b2182b",
-              danger="site held by protesters"),
-        Value("contested", "contested", "#e08214", danger="site contested"),
-        Value("authorities", "held by the authorities", "#2166ac"),
+        Value("protesters", "held by protesters", RED, danger="site held by protesters",
+              shape="triangle"),
+        Value("contested", "contested", ORANGE, danger="site contested", shape="diamond"),
+        Value("authorities", "held by the authorities", BLUE, shape="square"),
     ), layer="control", mark="sq"),
     StatusKind("avoid", "Zones", (
         Value("avoid", "avoid-zone", AVOID_COLOUR, danger="avoid-zone"),
@@ -72,7 +89,7 @@ STATUS_VALUES: dict[str, frozenset[str]] = {
 # Which status kind is a place's headline status, by the kind of place.
 PRIMARY_STATUS = {place_kind: kind.key for kind in STATUS_KINDS
                   for place_kind in kind.headline_of}
-NO_REPORT_COLOUR = "#8c8c8c"
+NO_REPORT_COLOUR = GREY
 
 
 def status_value(kind: str, value: str) -> Value | None:
@@ -91,21 +108,24 @@ class Category:
     group: str  # the trends' group: Unrest, Security & arrests, Other
     danger: bool = False  # on the map's unrest layer, and an active danger for a traveller
     legend: str = ""  # the legend row it is shown under ("" for none)
+    shape: str = "circle"  # the marker's shape where the place is a point (SHAPES)
 
 
 UNREST, SECURITY, OTHER = "Unrest", "Security & arrests", "Other"
 EVENT_GROUPS = (UNREST, SECURITY, OTHER)
-GROUP_COLOURS = ("#e67e22", "#34495e", "#b0b0b0")
+GROUP_COLOURS = (ORANGE, "#34495e", "#b0b0b0")
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("protest", "protest", "#e67e22", UNREST, True, "Protest"),
-    Category("clash", "clash", "#c0392b", UNREST, True, "Clash / security operation"),
-    Category("arson", "arson", "#8e0000", UNREST, True, "Arson / explosion"),
-    Category("seizure", "seizure", "#542788", UNREST, True),
-    Category("recapture", "recapture", "#2c7fb8", UNREST, True),
+    Category("protest", "protest", ORANGE, UNREST, True, "Protest"),
+    Category("clash", "clash", VERMILION, UNREST, True, "Clash / security operation",
+             shape="triangle"),
+    Category("arson", "arson", DARK_RED, UNREST, True, "Arson / explosion", shape="diamond"),
+    Category("seizure", "seizure", PURPLE, UNREST, True, shape="diamond"),
+    Category("recapture", "recapture", "#2c7fb8", UNREST, True, shape="square"),
     Category("looting", "looting", "#a04000", UNREST, True),
-    Category("explosion", "explosion", "#000000", UNREST, True),
-    Category("security_operation", "security operation", "#34495e", SECURITY, True),
+    Category("explosion", "explosion", "#000000", UNREST, True, shape="diamond"),
+    Category("security_operation", "security operation", "#34495e", SECURITY, True,
+             shape="triangle"),
     Category("arrest", "arrest", "#5d6d7e", SECURITY, True),
     Category("deployment", "deployment", "#6a3d9a", SECURITY),
     Category("political", "political", "#7f8c8d", OTHER),

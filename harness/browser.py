@@ -1,7 +1,7 @@
 """Drive `streamlit run` in a real headless Chromium: used by the browser tests and benchmarks.
 
 Plain functions, no pytest: `start_server`, `wait_for_app`, `map_frame`, `external_requests`,
-`chromium_path`, `launch_chromium`; for many concurrent viewers `run_load` (with
+`chromium_path`, `launch_chromium`, `axe_script`; for many concurrent viewers `run_load` (with
 `expected_views`, `load_plans`) and the server's memory `tree_rss_kb`.
 """
 
@@ -216,6 +216,17 @@ def start_server(
     return server
 
 
+
+
+def axe_script() -> Path:
+    """axe-core's script (the accessibility checker the browser tests inject), installed from
+    npm into the git-ignored .node/ by dev.py, or here when it is missing."""
+    import dev
+
+    try:
+        return dev.ensure_axe()
+    except SystemExit as exc:  # dev.py's message: npm missing
+        raise FileNotFoundError(str(exc)) from None
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

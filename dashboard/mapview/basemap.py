@@ -41,12 +41,13 @@ class StaticBasemap(ScriptElement):
 
 
 class FitView(ScriptElement):
-    """Fits the map to the scenario's view at once, without an animation that would swallow
-    the viewer's first zoom or a place search arriving while it runs."""
+    """Fits the map to the scenario's view at once, clear of the legend (kz.fit), without an
+    animation that would swallow the viewer's first zoom or a place search arriving while it
+    runs. Added after the legend, whose size it reads."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {animate: false});
+        kz.fit({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
         {% endmacro %}
     """)
 
@@ -73,12 +74,12 @@ class OfflineMap(folium.Map):
 
 def legend_html() -> str:
     """The legend, from the vocabulary: each status kind's values under its heading (airports
-    with "No report"), the day's event categories, the restrictions drawn on the map."""
+    with "No report"), the day's event categories, the restrictions drawn on the map. Each
+    row shows the marker's colour and shape (map.css draws the shapes) and says it in words."""
     def dot(colour: str, label: str, cls: str = "") -> str:
         return (f"<div><i class='{cls}' style='background:{colour};border-color:{colour}'></i>"
                 f"{esc(label)}</div>")
 
-    marks = {"dot": "", "sq": "sq", "ring": "ring"}
     rows: list[str] = []
     heading = None
 
@@ -88,21 +89,26 @@ def legend_html() -> str:
             rows.append(f"<h4>{esc(text)}</h4>")
             heading = text
 
+    def mark(kind, value) -> str:
+        """Rings and areas keep their mark; points (airports, sites held) show their shape."""
+        return {"ring": "ring", "sq": "sq"}[kind.mark] if kind.key in (
+            "avoid", "checkpoint", "guard") else value.shape
+
     for kind in STATUS_KINDS:
         if kind.key == "avoid":  # the day's events come before the zones
             head("The day")
-            seen: dict[str, str] = {}
+            seen: dict[str, tuple[str, str]] = {}
             for category in CATEGORIES:
                 if category.legend and category.legend not in seen:
-                    seen[category.legend] = category.colour
-            rows.extend(dot(colour, label) for label, colour in seen.items())
+                    seen[category.legend] = (category.colour, category.shape)
+            rows.extend(dot(colour, label, shape) for label, (colour, shape) in seen.items())
         head(kind.heading)
         labels = dict.fromkeys(v.label for v in kind.values)  # one row per distinct label
         for label in labels:
-            colour = next(v.colour for v in kind.values if v.label == label)
-            rows.append(dot(colour, label[:1].upper() + label[1:], marks[kind.mark]))
+            value = next(v for v in kind.values if v.label == label)
+            rows.append(dot(value.colour, label[:1].upper() + label[1:], mark(kind, value)))
         if kind.key == "airport":
-            rows.append(dot(NO_REPORT_COLOUR, "No report"))
+            rows.append(dot(NO_REPORT_COLOUR, "No report", "circle"))
     rows.extend(dot(SOE_COLOUR, r.legend, "sq") for r in RESTRICTION_KINDS_ALL if r.legend)
     rows.append("<div class='note'>Areas mark approximate places; a dashed ring, a site "
                 "somewhere in its city</div>")
@@ -203,8 +209,6 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     m = OfflineMap(location=list(scenario.meta.center), zoom_start=scenario.meta.zoom,
                    tiles=None, control_scale=True, prefer_canvas=False,
                    min_zoom=3, max_zoom=17, zoom_snap=0.25)
-    if scenario.meta.view is not None:
-        m.add_child(FitView(scenario.meta.view))
     m.get_root().header.add_child(RawText(pagefiles.style("map.css")), name="kz_css")
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
@@ -219,6 +223,8 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     m.add_child(CityLabels([(place.name, place.lat, place.lon)
                             for place in scenario.places.values() if place.kind in CITY_KINDS]))
     m.add_child(Legend(legend_html()))
+    if scenario.meta.view is not None:
+        m.add_child(FitView(scenario.meta.view))
     m.add_child(SourceTable(source_table(scenario)))
     return m
 

@@ -20,6 +20,10 @@ AIRPORT_COLOURS = {**{v.key: v.colour for v in STATUS_KIND["airport"].values},
                    None: NO_REPORT_COLOUR}
 CONTROL_COLOURS = {v.key: v.colour for v in STATUS_KIND["control"].values}
 EVENT_COLOURS = {c.key: c.colour for c in CATEGORIES}
+# The marker shapes (a second cue beside the colour), from the vocabulary too.
+AIRPORT_SHAPES = {v.key: v.shape for v in STATUS_KIND["airport"].values}
+CONTROL_SHAPES = {v.key: v.shape for v in STATUS_KIND["control"].values}
+EVENT_SHAPES = {c.key: c.shape for c in CATEGORIES}
 AVOID_COLOUR = STATUS_KIND["avoid"].values[0].colour
 CHECKPOINT_COLOUR = STATUS_KIND["checkpoint"].values[0].colour
 GUARD_COLOUR = STATUS_KIND["guard"].values[0].colour
@@ -76,10 +80,11 @@ def _geometry(place: Place) -> dict:
     return {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]}
 
 
-def place_feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0) -> dict:
-    """A GeoJSON feature: precise places are points drawn in pixels, approximate ones areas,
-    and a site known only by its city a dashed ring on the city (never an area that would put
-    the whole city "inside" it)."""
+def place_feature(place: Place, *, tooltip: str, popup: str, style: dict, px: int = 0,
+                  shape: str = "circle") -> dict:
+    """A GeoJSON feature: precise places are points drawn in pixels (in the status's `shape`),
+    approximate ones areas, and a site known only by its city a dashed ring on the city (never
+    an area that would put the whole city "inside" it)."""
     props = {"id": place.id, "tooltip": tooltip, "popup": popup, "style": style}
     if unlocated(place):
         props["px"] = max(px, 10)
@@ -92,4 +97,6 @@ def place_feature(place: Place, *, tooltip: str, popup: str, style: dict, px: in
         props["r"] = place.radius_m  # metres: an area, never a pin
     else:
         props["px"] = px or 8
+        if shape != "circle":
+            props["shape"] = shape
     return {"type": "Feature", "geometry": _geometry(place), "properties": props}

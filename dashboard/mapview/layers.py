@@ -25,10 +25,13 @@ from ..vocab import (
 from .elements import GeoJsonLayer, Group, esc
 from .features import (
     AIRPORT_COLOURS,
+    AIRPORT_SHAPES,
     AVOID_COLOUR,
     CHECKPOINT_COLOUR,
     CONTROL_COLOURS,
+    CONTROL_SHAPES,
     EVENT_COLOURS,
+    EVENT_SHAPES,
     GUARD_COLOUR,
     place_feature,
     popup_html,
@@ -117,7 +120,7 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
     features = []
     for place_id, events in by_place.items():
         place = scenario.places[place_id]
-        colour = EVENT_COLOURS.get(events[0].category, "#e67e22")
+        colour = EVENT_COLOURS[events[0].category]
         cats = ", ".join(dict.fromkeys(e.category.replace("_", " ") for e in events))
         tooltip = f"{esc(place.name)}: {esc(cats)}"
         shown = events[:POPUP_EVENTS]
@@ -128,7 +131,8 @@ def _unrest_features(state: DayState, scenario: Scenario) -> list[dict]:
                          "the day's list and the downloads hold them all</i>")
         lines.append(precision_note(place))
         popup = popup_html(scenario, place.name, lines, [s for e in shown for s in e.sources])
-        features.append(place_feature(place, tooltip=tooltip, popup=popup, px=9, style={
+        features.append(place_feature(place, tooltip=tooltip, popup=popup, px=9,
+                                      shape=EVENT_SHAPES[events[0].category], style={
             "color": "#ffffff" if place.geo_precision == 1 else colour, "weight": 2,
             "fillColor": colour, "fillOpacity": 0.9 if place.geo_precision == 1 else 0.22}))
     return features
@@ -149,7 +153,7 @@ def _control_features(state: DayState, scenario: Scenario) -> list[dict]:
                         precision_note(place)],
                        list(status.sources) + list(place.sources))
         feature = place_feature(place, tooltip=f"{esc(place.name)}: {esc(status_label(status))}",
-                           popup=popup, px=10, style={
+                           popup=popup, px=10, shape=CONTROL_SHAPES[status.status], style={
                                "color": colour, "weight": 3, "fillColor": colour,
                                "fillOpacity": 0.25 if place.geo_precision > 1 else 0.9})
         feature["properties"]["status"] = status.status
@@ -181,7 +185,8 @@ def _airport_features(state: DayState, scenario: Scenario) -> list[dict]:
             lines.append(f"Guarded: {esc(guard.detail)}")
         popup = popup_html(scenario, ps.place.name, lines,
                        list(ps.place.sources) + [s for st in ps.statuses for s in st.sources])
-        feature = place_feature(ps.place, tooltip=tooltip, popup=popup, px=9, style={
+        feature = place_feature(ps.place, tooltip=tooltip, popup=popup, px=9,
+                                shape=AIRPORT_SHAPES.get(value, "circle"), style={
             "color": "#ffffff", "weight": 2, "fillColor": colour, "fillOpacity": 1})
         feature["properties"]["status"] = label
         features.append(feature)

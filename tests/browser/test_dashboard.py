@@ -277,6 +277,8 @@ def test_a_site_outside_almaty_changes_hands_day_by_day(page, app_server):
     assert "held by the authorities" in akimat and "somewhere in Taraz" in akimat
     assert control_ring(frame, "aktobe-regional-akimat")[0] == CONTROL_COLOURS["protesters"]
     assert "Thu 6 Jan 2022" in page.locator(".kz-headline").inner_text()
+    if frame.locator(".kz-legend-toggle").get_attribute("aria-expanded") == "false":
+        frame.locator(".kz-legend-toggle").click()  # folded on a map this narrow
     legend = frame.locator(".kz-legend").inner_text()
     assert "Held by protesters" in legend and "Held by the authorities" in legend
     assert external_requests(page) == []

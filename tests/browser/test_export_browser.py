@@ -57,6 +57,8 @@ def test_exported_page_draws_every_layer_offline(exported_page, scenario):
     assert colours["airport-nqz"] == AIRPORT_COLOURS["limited"]
     assert colours["airport-ala"] == AIRPORT_COLOURS["closed"]
     assert page.locator(".kz-legend").is_visible()
+    if page.locator(".kz-legend-toggle").get_attribute("aria-expanded") == "false":
+        page.locator(".kz-legend-toggle").click()  # folded on a map narrower than 1000 px
     assert "Limited flights" in page.locator(".kz-legend").inner_text()
     headline = page.locator(".kz-headline")
     assert headline.is_visible()

@@ -79,6 +79,7 @@ def test_search_answers_hostile_names_as_text(page, hostile_server):
         shown = label.first.inner_text()
         assert "**bold**" in shown and "[md](javascript:" in shown, name
         assert label.first.locator("a, img").count() == 0, name
+    page.get_by_test_id("stExpandSidebarButton").click()  # the sidebar opens folded
     page.get_by_test_id("stSidebar").get_by_text("About the data").click()
     about = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(
         has_text="About the data").first

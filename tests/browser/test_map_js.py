@@ -233,3 +233,91 @@ def test_popups_fill_their_sources_from_the_maps_table(bare):
     assert "Other — Pub2" in text and "Title <img" in text
     assert bare.locator(".leaflet-popup-content img").count() == 0
     assert bare.evaluate("() => window.__pwned === undefined")
+
+
+# --------------------------------------------------------------------------- legend and fit
+
+LEGEND_STATE = """() => ({expanded: document.querySelector('.kz-legend-toggle')
+                            .getAttribute('aria-expanded'),
+                   hidden: document.querySelector('.kz-legend-body').hidden})"""
+
+
+def test_the_legend_folds_from_the_keyboard_and_opens_folded_on_a_narrow_map(bare):
+    # The bare page's map is 600 px wide (narrower than kz.LEGEND_NARROW), and its
+    # about:blank page refuses localStorage: the legend still works and only forgets.
+    bare.evaluate("() => kz.legend(map_div, '<h4>Airports</h4><div>Open</div>')")
+    assert bare.evaluate(LEGEND_STATE) == {"expanded": "false", "hidden": True}
+    bare.locator(".kz-legend-toggle").focus()
+    bare.keyboard.press("Enter")
+    assert bare.evaluate(LEGEND_STATE) == {"expanded": "true", "hidden": False}
+    assert bare.locator(".kz-legend-body").inner_text().startswith("Airports")
+    bare.keyboard.press(" ")
+    assert bare.evaluate(LEGEND_STATE) == {"expanded": "false", "hidden": True}
+
+
+def test_the_legend_remembers_its_state_where_storage_works(browser, tmp_path):
+    css, leaflet = leaflet_assets()
+    page_file = tmp_path / "map.html"
+    page_file.write_text(
+        f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
+        f"{pagefiles.script('map.js')}</head><body>"
+        "<div id='map' style='width:1200px;height:500px'></div><script>"
+        "window.map_div = L.map('map').setView([48, 67], 4);"
+        "kz.legend(map_div, '<div>Open</div>');</script></body></html>")
+    context = browser.new_context(viewport={"width": 1300, "height": 600})
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    assert page.evaluate(LEGEND_STATE)["expanded"] == "true"  # a wide map: open at first
+    page.locator(".kz-legend-toggle").click()
+    page.reload()
+    assert page.evaluate(LEGEND_STATE)["expanded"] == "false"  # as it was left
+    context.close()
+
+
+FRAMED = """b => { const sw = map_div.latLngToContainerPoint([b[0], b[1]]);
+  const ne = map_div.latLngToContainerPoint([b[2], b[3]]);
+  const c = map_div.getContainer().getBoundingClientRect();
+  const r = document.querySelector('.kz-legend').getBoundingClientRect();
+  return {framed: [sw.x + c.left, ne.y + c.top, ne.x + c.left, sw.y + c.top],
+          legend: [r.left, r.top, r.right, r.bottom],
+          inside: [sw.x >= -1, ne.y >= -1, ne.x <= c.width + 1, sw.y <= c.height + 1]}; }"""
+
+
+def test_fit_frames_bounds_clear_of_the_open_legend_and_again_when_it_folds(bare):
+    bare.evaluate("() => kz.legend(map_div, '<div style=\"width:220px;height:160px\">key</div>')")
+    bare.locator(".kz-legend-toggle").click()  # open
+    bounds = [40.5, 46.5, 55.6, 87.4]
+    bare.evaluate("b => kz.fit(map_div, [[b[0], b[1]], [b[2], b[3]]])", bounds)
+    seen = bare.evaluate(FRAMED, bounds)
+    assert all(seen["inside"])
+    left, top, right, bottom = seen["legend"]
+    f = seen["framed"]
+    assert f[2] <= left + 1 or f[1] >= bottom - 1  # beside the legend or under it
+    zoom_open = bare.evaluate("() => map_div.getZoom()")
+    bare.locator(".kz-legend-toggle").click()  # folded: framed again, larger
+    bare.wait_for_function(f"() => map_div.getZoom() > {zoom_open}")
+    # Once the viewer moved the map, nothing frames it again.
+    bare.evaluate("() => map_div.setView([43.2, 76.9], 9, {animate: false})")
+    bare.locator(".kz-legend-toggle").click()
+    bare.wait_for_timeout(100)
+    assert bare.evaluate("() => map_div.getZoom()") == 9
+
+
+def test_features_are_shaped_named_and_open_from_the_keyboard(bare):
+    hostile = "Akimat: <b>held</b> &lt;img src=x onerror=alert(1)&gt;"
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [76.9, 43.2]},
+                 "properties": {"id": "a", "px": 9, "shape": "triangle", "tooltip": hostile,
+                                "popup": "<b>a</b>", "style": {"color": "#123456"}}}]
+    bare.evaluate("([k, l]) => keeper.show(k, l)", [
+        "2022-01-03|unrest|v1",
+        [["unrest", {"type": "FeatureCollection", "features": features}, False]]])
+    path = bare.locator("path.leaflet-interactive")
+    assert path.get_attribute("aria-label") == "Akimat: held <img src=x onerror=alert(1)>"
+    assert path.get_attribute("role") == "button"
+    assert path.get_attribute("tabindex") == "0"
+    d = path.get_attribute("d")
+    assert d.count("L") == 2 and "a" not in d  # three corners, no circle's arcs
+    path.focus()
+    assert bare.locator(".leaflet-tooltip").count() == 1
+    bare.keyboard.press("Enter")
+    assert bare.locator(".leaflet-popup-content").inner_text() == "a"

@@ -11,9 +11,11 @@
  * range input whose value is the index of the day in `days`. Any of them may be absent.
  *
  * kz.draw(group, data, layer, byRegion): draws one GeoJSON layer into a group. Points with
- *   `r` become circles of r metres (areas); points with `px` circle markers of px pixels;
- *   lines and polygons are drawn as they are. With byRegion, features that carry `region`
- *   take their outline from the basemap the page fetched once (window.__kzBasemap).
+ *   `r` become circles of r metres (areas); points with `px` markers of px pixels, in their
+ *   `shape` (circle, square, triangle, diamond: kz.ShapeMarker); lines and polygons are drawn
+ *   as they are. With byRegion, features that carry `region` take their outline from the
+ *   basemap the page fetched once (window.__kzBasemap). Each feature is named for screen
+ *   readers by its tooltip's text and opens its popup from the keyboard (kz.named).
  * kz.dayKeeper(map, days): keeps the day layers it is sent (at most `limit` days, the shown one
  *   never evicted) and shows one day; `predict(delta)` and `predictDay(index)` show a
  *   neighbouring day at once from what it keeps.
@@ -22,6 +24,10 @@
  * kz.basemap(map, url), kz.legend(map, html), kz.cityLabels(map, cities): the base map's parts.
  * kz.offlineMap(map, {url | tiles, attribution, bounds, minZoom, maxZoom}): the street map the
  *   traveller brought, between the basemap and the day's layers.
+ *   The legend folds behind a button, remembers whether it was open (localStorage) and starts
+ *   folded on a map narrower than kz.LEGEND_NARROW.
+ * kz.fit(map, bounds): frames bounds clear of the legend's corner, and frames them again when
+ *   the map is resized or the legend opened before the viewer moved the map.
  * kz.moveOnce(group, slot, key, move, args), kz.mapClass(group, cls, on), kz.clickMode(list):
  *   the view and the modes a step sets.
  */
@@ -29,6 +35,15 @@
   'use strict';
   var kz = root.kz = root.kz || {};
   kz.PROTOCOL = 1;
+
+  // folium's page forbids the viewer to zoom it (maximum-scale=1, user-scalable=no): allowed
+  // again (WCAG 1.4.4), when the script loads and when the map is made (kz.legend).
+  kz.allowZoom = function () {
+    root.document.querySelectorAll('meta[name="viewport"]').forEach(function (meta) {
+      meta.setAttribute('content', 'width=device-width, initial-scale=1');
+    });
+  };
+  kz.allowZoom();
 
   kz.accepts = function (message) {
     if (message && message.v === kz.PROTOCOL) { return true; }
@@ -43,7 +58,7 @@
         pointToLayer: function (f, latlng) {
           var p = f.properties;
           return p.r ? L.circle(latlng, {radius: p.r})
-                     : L.circleMarker(latlng, {radius: p.px});
+                     : new kz.ShapeMarker(latlng, {radius: p.px, shape: p.shape});
         },
         style: function (f) { return f.properties.style; },
         onEachFeature: function (f, l) {
@@ -54,6 +69,7 @@
           if (p.popup) {
             l.bindPopup(function () { return kz.withSources(p.popup); }, {maxWidth: 340});
           }
+          if (p.tooltip) { kz.named(l, p.tooltip); }
         }
       }).addTo(group);
     };
@@ -96,6 +112,62 @@
       }).map(function (id) { return '<li>' + table[id] + '</li>'; }).join('');
     });
     return box;
+  };
+
+  // A point marker in a shape: a circle, or a square, triangle or diamond of about the same
+  // size (SVG only; another renderer draws the circle). The shape is a cue besides the colour.
+  var SHAPES = {
+    square: [[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]],
+    triangle: [[0, -1.25], [1.15, 0.85], [-1.15, 0.85]],
+    diamond: [[0, -1.3], [1.3, 0], [0, 1.3], [-1.3, 0]]
+  };
+  kz.ShapeMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      var corners = SHAPES[this.options.shape];
+      if (!corners || !this._renderer._setPath || this._empty()) {
+        return L.CircleMarker.prototype._updatePath.call(this);
+      }
+      var p = this._point, r = this._radius;
+      this._renderer._setPath(this, 'M' + corners.map(function (c) {
+        return (p.x + c[0] * r).toFixed(1) + ',' + (p.y + c[1] * r).toFixed(1);
+      }).join('L') + 'z');
+    }
+  });
+
+  // Text from tooltip html (escaped by the server; tags only <br>, <b>, <i>): the tags
+  // dropped and the character references decoded in a textarea, whose content is text that
+  // never becomes elements. Remembered: the same tooltips come back day after day.
+  var texts = {}, kept = 0, decoder = null;
+  kz.text = function (html) {
+    if (Object.prototype.hasOwnProperty.call(texts, html)) { return texts[html]; }
+    decoder = decoder || root.document.createElement('textarea');
+    decoder.innerHTML = html.replace(/<br\s*\/?>/gi, '; ').replace(/<[^>]*>/g, '');
+    var text = decoder.value.replace(/\s+/g, ' ').trim();
+    if (++kept > 5000) { texts = {}; kept = 1; }  // bounded, for an import's long days
+    texts[html] = text;
+    return text;
+  };
+
+  // A feature named by its tooltip's words, reachable with Tab: focus shows its tooltip,
+  // Enter or Space opens its popup.
+  kz.named = function (layer, tooltip) {
+    var name = kz.text(tooltip);
+    layer.on('add', function () {
+      var el = layer.getElement && layer.getElement();
+      if (!el || el.__kzNamed) { return; }
+      el.__kzNamed = true;
+      el.setAttribute('aria-label', name);
+      el.setAttribute('role', layer.getPopup() ? 'button' : 'img');
+      el.setAttribute('tabindex', '0');
+      L.DomEvent.on(el, 'focus', function () { layer.openTooltip(); });
+      L.DomEvent.on(el, 'blur', function () { layer.closeTooltip(); });
+      L.DomEvent.on(el, 'keydown', function (e) {
+        if ((e.key === 'Enter' || e.key === ' ') && layer.getPopup()) {
+          L.DomEvent.preventDefault(e);
+          layer.openPopup();
+        }
+      });
+    });
   };
 
   kz.dayKeeper = function (map, message) {
@@ -241,16 +313,111 @@
     return layer;
   };
 
-  // The legend: html built by the server from the vocabulary (escaped there).
+  // The legend: html built by the server from the vocabulary (escaped there), behind a button
+  // that folds it. Whether it is open is remembered in the frame's localStorage (a storage
+  // that fails, or is refused, only forgets); with nothing remembered it opens folded on a map
+  // narrower than kz.LEGEND_NARROW.
+  kz.LEGEND_KEY = 'kz-legend-open';
+  kz.LEGEND_NARROW = 1000;  // px: at 1366x768 the map is about 930 px wide
+  kz.remembered = function (key) {
+    try { return root.localStorage.getItem(key); } catch (err) { return null; }
+  };
+  kz.remember = function (key, value) {
+    try { root.localStorage.setItem(key, value); } catch (err) { /* forgotten */ }
+  };
   kz.legend = function (map, html) {
+    kz.allowZoom();
     var legend = L.control({position: 'topright'});
     legend.onAdd = function () {
       var div = L.DomUtil.create('div', 'kz-legend');
-      div.innerHTML = html;
+      var button = L.DomUtil.create('button', 'kz-legend-toggle', div);
+      var body = L.DomUtil.create('div', 'kz-legend-body', div);
+      button.type = 'button';
+      button.id = 'kz-legend-toggle';
+      button.innerHTML = 'Legend<span class="kz-chevron" aria-hidden="true"></span>';
+      body.id = 'kz-legend-body';
+      body.setAttribute('role', 'region');
+      body.setAttribute('aria-labelledby', button.id);
+      body.innerHTML = html;
+      button.setAttribute('aria-controls', body.id);
+      var stored = kz.remembered(kz.LEGEND_KEY);
+      var open = stored === null ? map.getSize().x >= kz.LEGEND_NARROW : stored === '1';
+      var show = function (on) {
+        open = on;
+        body.hidden = !on;
+        button.setAttribute('aria-expanded', on ? 'true' : 'false');
+        L.DomUtil[on ? 'addClass' : 'removeClass'](div, 'kz-legend-open');
+      };
+      show(open);
+      L.DomEvent.on(button, 'click', function () {
+        show(!open);
+        kz.remember(kz.LEGEND_KEY, open ? '1' : '0');
+        kz.refit(map);
+      });
       L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     legend.addTo(map);
+    map.__kzLegend = legend.getContainer();
+  };
+
+  // The padding that keeps bounds clear of the legend's corner: beside it (to its left) or
+  // under it, whichever frames them larger; none when neither leaves room to frame them.
+  // [paddingTopLeft, paddingBottomRight] in pixels.
+  kz.legendPadding = function (map, bounds) {
+    var none = [[0, 0], [0, 0]];
+    var legend = map.__kzLegend;
+    var size = map.getSize();
+    if (!legend || !legend.offsetWidth || !isFinite(map.getZoom())) { return none; }
+    var frame = map.getContainer().getBoundingClientRect();
+    var box = legend.getBoundingClientRect();
+    var right = Math.max(0, frame.right - box.left) + 4;
+    var top = Math.max(0, box.bottom - frame.top) + 4;
+    var zoom = function (pad) {
+      var z = size.x - pad.x > 80 && size.y - pad.y > 80 ? map.getBoundsZoom(bounds, false, pad)
+                                                         : -Infinity;
+      return isFinite(z) ? z : -Infinity;
+    };
+    var beside = zoom(L.point(right, 0)), under = zoom(L.point(0, top));
+    if (beside === -Infinity && under === -Infinity) { return none; }
+    return beside >= under ? [[0, 0], [right, 0]] : [[0, top], [0, 0]];
+  };
+
+  // Frames bounds clear of the legend. Until the viewer moves the map, a change of the map's
+  // size or the legend's (opened, folded, its styles arriving late, presentation's larger
+  // type) frames them again.
+  kz.fit = function (map, bounds) {
+    var b = L.latLngBounds(bounds);
+    var pad = kz.legendPadding(map, b);
+    var state = map.__kzFit;
+    if (!state) {
+      state = map.__kzFit = {};
+      map.on('movestart', function () { if (!state.fitting) { state.moved = true; } });
+      map.on('resize', function () { kz.refit(map); });
+      if (root.ResizeObserver) {
+        var watch = new ResizeObserver(function () {
+          map.invalidateSize({pan: false});
+          kz.refit(map);
+        });
+        watch.observe(map.getContainer());
+        if (map.__kzLegend) { watch.observe(map.__kzLegend); }
+      }
+    }
+    state.bounds = b;
+    state.moved = false;
+    var size = map.getSize();
+    if (!size.x || !size.y) { return; }  // not laid out yet: its first resize frames it
+    state.fitting = true;
+    try {
+      map.fitBounds(b, {animate: false, paddingTopLeft: pad[0], paddingBottomRight: pad[1]});
+    } finally {
+      state.fitting = false;
+    }
+  };
+  kz.refit = function (map) {
+    var state = map.__kzFit;
+    if (state && state.bounds && !state.moved) { kz.fit(map, state.bounds); }
   };
 
   // The cities' names ([escaped name, lat, lon]), as labels that take no clicks, in one layer.
@@ -275,7 +442,7 @@
       if (move === 'focus') {
         map.setView([args[0], args[1]], Math.max(map.getZoom(), args[2]), {animate: false});
       } else {
-        map.fitBounds(args, {animate: false});
+        kz.fit(map, args);
       }
     };
     // Leaflet ignores a new view while a zoom animation runs: wait for its end.
