@@ -235,7 +235,6 @@ def time_strip(loaded: Scenario, day: date) -> None:
     style that frames the shown day. A click on a day moves the replay there."""
     _strip_component()(key=STRIP_KEY, data={"svg": timestrip.static_svg(loaded)},
                        on_day_change=lambda: _strip_clicked(loaded.days))
-    st.html(timestrip.day_style(loaded, day))
 
 
 def day_selector(loaded: Scenario) -> date:
@@ -259,6 +258,9 @@ def day_selector(loaded: Scenario) -> date:
                   "one.")
         st.selectbox("Speed", SPEEDS, index=1, key="speed", label_visibility="collapsed",
                      format_func=lambda s: f"{s:g} s/day", width=110)
+        # The strip's frame on the shown day (time_strip): a style with no height, in this
+        # row so that it takes no line of the page of its own.
+        st.html(timestrip.day_style(loaded, current))
     player(days)
     return st.session_state["day"]
 
