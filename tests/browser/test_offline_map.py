@@ -58,6 +58,7 @@ def test_app_draws_the_offline_map_over_almaty_from_this_machine(page, streamlit
     assert int(z[0]) < int(z[1]) < int(z[2])
     assert frame.locator(".leaflet-control-attribution",
                          has_text="Tiles: stand-in server").is_visible()
+    page.get_by_test_id("stExpandSidebarButton").click()  # the sidebar opens folded
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Offline street map").click()
     assert sidebar.get_by_text("Almaty streets", exact=False).first.is_visible()
@@ -69,6 +70,7 @@ def test_app_draws_the_offline_map_over_almaty_from_this_machine(page, streamlit
 def test_app_without_an_offline_map_says_what_the_basemap_lacks(page, app_server):
     page.goto(app_server.url)
     wait_for_app(page)
+    page.get_by_test_id("stExpandSidebarButton").click()  # the sidebar opens folded
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Offline street map").click()
     assert sidebar.get_by_text("no streets, rivers or built-up areas", exact=False).is_visible()
