@@ -145,14 +145,15 @@ def test_unrest_layer_draws_the_days_events_with_sources(scenario):
 
 
 def test_the_map_holds_the_sources_once_and_popups_cite_them_by_id(scenario):
-    """A step's popups carry source ids only; the table goes with the base map."""
+    """A step's popups carry source ids only; the table goes with the basemap file."""
     state = as_of(scenario, D(6))
     payload = "".join(data for _, data, _ in day_payload(state, scenario, LAYER_KEYS))
     assert "src-where" not in payload and "data-kz-src" in payload
-    script = base_map(scenario, None).get_root().render()
-    assert "kz.sources(" in script
-    for sid in list(scenario.sources)[:5]:
-        assert f'"{sid}":' in script
+    # The table travels with the basemap file, fetched once, not in the map's script, which
+    # every step sends again.
+    assert basemap_geojson(scenario)["sources"] == source_table(scenario)
+    script = base_map(scenario, "basemap.json").get_root().render()
+    assert "<span class='src-where'>" not in script and "kz.sources(" not in script
     assert source_refs_html(scenario, ["nope"]) == ""
     hostile = source_refs_html(scenario, ["gg-jan07", "gg-jan07"])
     assert hostile == "<ul class='src' data-kz-src='[&quot;gg-jan07&quot;]'></ul>"

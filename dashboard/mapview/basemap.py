@@ -128,21 +128,6 @@ class Legend(ScriptElement):
         self.html = html_text
 
 
-class SourceTable(ScriptElement):
-    """The sources every popup refers to by id (features.source_refs_html), once per map."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        kz.sources({{ this.table }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, table: dict[str, str]):
-        super().__init__()
-        self._name = "SourceTable"
-        self.table = script_json(table)
-
-
 class CityLabels(ScriptElement):
     """The cities' names, as labels that take no clicks, in one layer."""
 
@@ -225,7 +210,6 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     m.add_child(Legend(legend_html()))
     if scenario.meta.view is not None:
         m.add_child(FitView(scenario.meta.view))
-    m.add_child(SourceTable(source_table(scenario)))
     return m
 
 
@@ -245,4 +229,7 @@ def basemap_geojson(scenario: Scenario) -> dict:
         features.append({"type": "Feature", "geometry": feature["geometry"],
                          "properties": {"layer": "region", "id": feature["properties"]["id"],
                                         "name": feature["properties"]["name"]}})
-    return {"type": "FeatureCollection", "features": features}
+    # The sources the popups cite by id (features.source_refs_html) travel with the basemap:
+    # a static file the page fetches once, not the map's script, which each step sends again.
+    return {"type": "FeatureCollection", "features": features,
+            "sources": source_table(scenario)}

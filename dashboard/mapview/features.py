@@ -45,8 +45,8 @@ def sources_html(scenario: Scenario, ids) -> str:
 
 def source_refs_html(scenario: Scenario, ids) -> str:
     """A popup's sources by reference: their ids, which the page fills from the table of
-    sources the map holds (``source_table``, sent once per map), so that a step does not send
-    the same lists over and over."""
+    sources it holds (``source_table``, in the basemap file it fetches once), so that a step
+    does not send the same lists over and over."""
     known = [sid for sid in dict.fromkeys(ids) if sid in scenario.sources]
     return (f"<ul class='src' data-kz-src='{esc(json.dumps(known, ensure_ascii=False))}'></ul>"
             if known else "")

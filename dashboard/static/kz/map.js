@@ -96,8 +96,8 @@
     }).catch(function () {});
   };
 
-  // The sources popups cite by id (a list <ul data-kz-src='["id", ...]'>), sent once per
-  // map; a popup's lists are filled when it opens. The table's items are the server's HTML,
+  // The sources popups cite by id (a list <ul data-kz-src='["id", ...]'>), which come with
+  // the basemap file (kz.basemap); a popup's lists are filled when it opens. The table's items are the server's HTML,
   // escaped there like every popup.
   kz.sources = function (table) { root.__kzSources = table || {}; };
   kz.withSources = function (html) {
@@ -266,6 +266,7 @@
     // The day's region layers take their outlines from here instead of every step.
     root.__kzBasemap = fetch(url).then(function (r) { return r.json(); });
     root.__kzBasemap.then(function (d) {
+      if (d.sources) { kz.sources(d.sources); }
       L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
         var k = f.properties.layer;
         if (k === 'sea') {
