@@ -652,7 +652,7 @@ def day_view(page: Page) -> None:
         with st.container():
             if rep is not None:
                 traveller_panel(rep, loaded)
-        route_finder(page.settings, loaded, state)
+        route_finder(asked)
         day_panel(state, loaded)
     if pick:
         _take_map_click(returned)
@@ -682,9 +682,10 @@ def route_asked(settings: Settings, loaded: Scenario, state: DayState) -> tuple 
     return cached
 
 
-def route_finder(settings: Settings, loaded: Scenario, state: DayState) -> None:
-    """"From A to B": the straight line between two places on the shown day (route.py), in
-    words with its sources; the panel's HTML is travelpanel.route_html."""
+def route_finder(asked: tuple | None) -> None:
+    """"From A to B": the boxes, and the answer ``route_asked`` gave before the map was drawn
+    (the straight line on the shown day, route.py), in words with its sources; the panel's
+    HTML is travelpanel.route_html."""
     with st.expander("From A to B (a straight line, not a road route)",
                      expanded=bool(st.session_state.get("route_from")
                                    and st.session_state.get("route_to"))):
@@ -698,7 +699,6 @@ def route_finder(settings: Settings, loaded: Scenario, state: DayState) -> None:
             for target in ("route_from", "route_to"):
                 st.button(f"Pick {PICK_TARGETS[target]} on the map", key=f"pick-{target}",
                           on_click=_pick, args=(target,))
-        asked = route_asked(settings, loaded, state)
         if asked is None:
             return
         _, found, answer = asked
