@@ -107,6 +107,13 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_place_options(p: argparse.ArgumentParser) -> None:
+    """The data and geocoder options of the commands that find places (`near`, `route`)."""
+    p.add_argument("--data", help="scenario folder (default: geodata/)")
+    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
+                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+
+
 def _place_question(args: argparse.Namespace):
     """What `near` and `route` start from: the scenario, the day and the geocoder; None after
     saying on standard error why one of them cannot be had."""
@@ -543,9 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--day", required=True, help="YYYY-MM-DD")
     p.add_argument("--radius-km", type=kilometres, default=25.0,
                    help="list the dangers within this distance (default 25)")
-    p.add_argument("--data", help="scenario folder (default: geodata/)")
-    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
-                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+    _add_place_options(p)
     p.set_defaults(func=_near)
 
     p = sub.add_parser(
@@ -560,9 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--near-km", type=kilometres_or_zero, default=10.0,
                    help="list the dangers and cities within this distance of the line "
                         "(default 10)")
-    p.add_argument("--data", help="scenario folder (default: geodata/)")
-    p.add_argument("--geocoder", help="online geocoder: a Nominatim URL, or 'off' "
-                   "(default: $DASHBOARD_GEOCODER, else the public Nominatim)")
+    _add_place_options(p)
     p.set_defaults(func=_route)
 
     _add_exports(sub)
