@@ -43,6 +43,11 @@ FRAMED = """b => { const sw = map_div.latLngToContainerPoint([b[0], b[1]]);
   return [sw.x + c.left, ne.y + c.top, ne.x + c.left, sw.y + c.top]; }"""
 
 
+# True when the page's focus is on a control after the map's frame, outside it.
+AFTER_MAP = """sel => { const f = document.querySelector(sel), a = document.activeElement;
+  return a !== f && a !== document.body && !!(f.compareDocumentPosition(a) & 4); }"""
+
+
 def overlap(a: list[float], b: list[float]) -> float:
     """The area two [left, top, right, bottom] boxes share."""
     width = min(a[2], b[2]) - max(a[0], b[0])
@@ -138,6 +143,11 @@ def test_layout(browser, app_server, scenario, name, width, height, link, least,
         problems = {"page": axe(page.main_frame), "map": axe(frame)}
         (out / f"{name}-axe.json").write_text(json.dumps(problems, indent=1))
         assert problems == {"page": [], "map": []}
+
+        # The map's first keyboard stop skips its features to the page's next control.
+        frame.locator(".kz-skip").focus()
+        frame.page.keyboard.press("Enter")
+        assert page.evaluate(AFTER_MAP, MAP), "the focus did not move past the map"
         assert external_requests(page) == []
     finally:
         context.close()

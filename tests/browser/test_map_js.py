@@ -42,7 +42,7 @@ def map_page(message: dict) -> str:
     """A page with Leaflet, map.js and a keeper made from a ``days`` message."""
     css, leaflet = leaflet_assets()
     return (f"<!DOCTYPE html><html><head><style>{css}</style><script>{leaflet}</script>"
-            f"{pagefiles.script('map.js')}</head><body>"
+            f"{pagefiles.style('map.css')}{pagefiles.script('map.js')}</head><body>"
             "<div id='map' style='width:600px;height:400px'></div><script>"
             "window.map_div = L.map('map').setView([43.2, 76.9], 8);"
             f"window.keeper = kz.dayKeeper(map_div, {script_json(message)});"
@@ -250,7 +250,7 @@ def test_the_legend_folds_from_the_keyboard_and_opens_folded_on_a_narrow_map(bar
     bare.locator(".kz-legend-toggle").focus()
     bare.keyboard.press("Enter")
     assert bare.evaluate(LEGEND_STATE) == {"expanded": "true", "hidden": False}
-    assert bare.locator(".kz-legend-body").inner_text().startswith("Airports")
+    assert bare.locator(".kz-legend-body").text_content().startswith("Airports")
     bare.keyboard.press(" ")
     assert bare.evaluate(LEGEND_STATE) == {"expanded": "false", "hidden": True}
 
@@ -321,3 +321,49 @@ def test_features_are_shaped_named_and_open_from_the_keyboard(bare):
     assert bare.locator(".leaflet-tooltip").count() == 1
     bare.keyboard.press("Enter")
     assert bare.locator(".leaflet-popup-content").inner_text() == "a"
+
+
+SKIP_PAGE = """<!DOCTYPE html><html><body><button>Before</button>
+<iframe id="map" style="width:620px;height:420px"></iframe>
+<button hidden>Hidden</button><div><button>After</button></div></body></html>"""
+
+
+def test_the_skip_control_moves_the_focus_past_the_map_and_its_frame(browser):
+    """The map's first keyboard stop, out of sight until focused, skips every feature's stop:
+    from the map's frame to the page's next visible control after the frame."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(SKIP_PAGE)
+        page.eval_on_selector("#map", "(f, html) => { f.srcdoc = html; }",
+                              map_page(days_message([date.fromisoformat(d) for d in DAYS],
+                                                    None, 8)))
+        page.wait_for_function("() => { const w = document.getElementById('map')"
+                               ".contentWindow; return w && w.keeper; }")
+        inner = page.frames[1]
+        inner.evaluate("(l) => { keeper.show('2022-01-03|unrest|v1', l); "
+                       "kz.legend(map_div, '<div>Open</div>'); }", layer("a", "b", "c"))
+        skip = inner.locator(".kz-skip")
+        assert skip.bounding_box()["x"] < 0  # out of sight
+        page.get_by_role("button", name="Before").focus()
+        page.keyboard.press("Tab")
+        assert inner.evaluate("() => document.activeElement.className") == "kz-skip"
+        box = skip.bounding_box()
+        assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 40  # shown while focused
+        assert skip.inner_text() == "Skip the map"
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.textContent") == "After"
+        # Once only, however often the legend is made.
+        inner.evaluate("() => kz.legend(map_div, '<div>Open</div>')")
+        assert inner.locator(".kz-skip").count() == 1
+    finally:
+        context.close()
+
+
+def test_the_skip_control_without_a_frame_focuses_the_next_control(bare):
+    bare.evaluate("() => { document.body.insertAdjacentHTML('beforeend', "
+                  "'<button id=next>Next control</button>'); "
+                  "kz.legend(map_div, '<div>Open</div>'); }")
+    bare.locator(".kz-skip").focus()
+    bare.keyboard.press("Enter")
+    assert bare.evaluate("() => document.activeElement.id") == "next"

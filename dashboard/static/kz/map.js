@@ -26,6 +26,8 @@
  *   traveller brought, between the basemap and the day's layers.
  *   The legend folds behind a button, remembers whether it was open (localStorage) and starts
  *   folded on a map narrower than kz.LEGEND_NARROW.
+ * kz.skipControl(map): the map's first keyboard stop, which moves the focus past its features
+ *   to the page's next control (kz.focusAfter); made with the legend.
  * kz.fit(map, bounds): frames bounds clear of the legend's corner, and frames them again when
  *   the map is resized or the legend opened before the viewer moved the map.
  * kz.moveOnce(group, slot, key, move, args), kz.mapClass(group, cls, on), kz.clickMode(list):
@@ -361,6 +363,37 @@
     };
     legend.addTo(map);
     map.__kzLegend = legend.getContainer();
+    kz.skipControl(map);
+  };
+
+  // The first stop of the keyboard in the map, shown while it has the focus: a button that
+  // moves the focus past the map's features (each one a tab stop) to the page's next control
+  // after the map (after the map's frame, in the app).
+  kz.FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),' +
+    'select:not([disabled]),textarea:not([disabled]),summary,[tabindex]:not([tabindex="-1"])';
+  kz.skipControl = function (map) {
+    var box = map.getContainer();
+    if (box.__kzSkip || !box.parentNode) { return; }
+    var button = root.document.createElement('button');
+    button.type = 'button';
+    button.className = 'kz-skip';
+    button.textContent = 'Skip the map';
+    box.parentNode.insertBefore(button, box);
+    box.__kzSkip = button;
+    button.addEventListener('click', function () { kz.focusAfter(root.frameElement || box); });
+  };
+  // Focuses the first visible control after `node` in its document; true if there was one.
+  kz.focusAfter = function (node) {
+    var doc = node.ownerDocument;
+    var all = doc.querySelectorAll(kz.FOCUSABLE);
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (node.contains(el) || !(node.compareDocumentPosition(el) & 4)) { continue; }
+      if (!el.getClientRects().length) { continue; }  // hidden: not a stop of the keyboard
+      el.focus();
+      if (doc.activeElement === el) { return true; }
+    }
+    return false;
   };
 
   // The padding that keeps bounds clear of the legend's corner: beside it (to its left) or
