@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -395,9 +397,53 @@ def events_by_day(scenario: Scenario) -> dict[date, tuple]:
     return per_scenario(scenario, "events_by_day", _index_events)
 
 
+class DayMemo:
+    """What a scenario's day (or a day's state) always gives, computed once and shared by every
+    viewer: at most ``limit`` entries, the least recently used dropped first. A value is kept
+    with the objects it was computed from and used only for those same objects, so a reloaded
+    scenario (a new object) never reads an old scenario's entries."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, owners: tuple, key: tuple, build, keep=None):
+        """``build()`` for these owners and key, from the memo when it holds it; a value that
+        ``keep`` refuses is returned without being held."""
+        full = (*map(id, owners), *key)
+        with self._lock:
+            hit = self._entries.get(full)
+            if hit is not None and all(a is b for a, b in zip(hit[0], owners, strict=True)):
+                self._entries.move_to_end(full)
+                return hit[1]
+        value = build()
+        if keep is not None and not keep(value):
+            return value
+        with self._lock:
+            self._entries[full] = (owners, value)
+            self._entries.move_to_end(full)
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# A scenario's day states: every panel, the map and the exports of a day read the same one.
+_DAYS = DayMemo(limit=64)
+
+
 def as_of(scenario: Scenario, day: date) -> DayState:
-    """What was in force on ``day``, its events and figures, and what changed since then."""
+    """What was in force on ``day``, its events and figures, and what changed since then.
+    Computed once per scenario and day (DayMemo); a DayState is never changed."""
     check_day(scenario, day)
+    return _DAYS.get((scenario,), (day,), lambda: _as_of(scenario, day))
+
+
+def _as_of(scenario: Scenario, day: date) -> DayState:
     places, restrictions, flights, advice = _in_force(scenario, day)
     prev_day = day - timedelta(days=1)
     prev_places, prev_restrictions, _, _ = _in_force(scenario, prev_day)

@@ -334,3 +334,36 @@ def test_camera_and_place_moves_happen_once_per_key(scenario):
     assert '"__kzCamera", "almaty:1",\n' in script
     assert '"fit", [[43.0,76.5],[43.5,77.2]]);' in script
     assert '"__kzFocus", "place-1",\n' in script and '"focus", [43.25,76.95,12]);' in script
+
+
+def test_a_days_layers_are_built_once_for_every_viewer_of_that_day(scenario):
+    from dashboard.mapview import LAYER_KEYS
+    from dashboard.mapview.steps import day_payload
+
+    state = as_of(scenario, date(2022, 1, 6))
+    keys = tuple(LAYER_KEYS)
+    first = day_payload(state, scenario, keys)
+    assert day_payload(as_of(scenario, date(2022, 1, 6)), scenario, keys) is first
+    assert day_payload(state, scenario, keys[:2]) != first  # other layers, other entry
+    # A state that is not the day's own (changed, as a test or a tool may) is built anew.
+    changed = dataclasses.replace(state, events=())
+    assert day_payload(changed, scenario, keys) is not first
+
+
+def test_the_offline_map_renders_as_folium_renders_it():
+    """OfflineMap skips folium's template compile per macro (it runs twice a step): the page
+    it writes is folium's own, character for character (element ids aside)."""
+    import folium
+
+    from dashboard.mapview.basemap import OfflineMap
+
+    class FoliumRendered(OfflineMap):
+        render = folium.Map.render  # folium's own: JSCSSMixin, then MacroElement
+
+    def page(cls) -> str:
+        m = cls(location=[48.0, 67.0], zoom_start=5, tiles=None, control_scale=True)
+        folium.Marker([43.2, 76.9], tooltip="Almaty").add_to(m)
+        m.render()
+        return re.sub(r"[0-9a-f]{32}", "ID", m.get_root().render())
+
+    assert page(OfflineMap) == page(FoliumRendered)

@@ -242,3 +242,39 @@ def test_publishers_are_listed_once_in_the_order_first_cited(scenario):
     assert publishers(scenario, ids) == (
         "Security bulletin (publisher not named in the text)", "Global Guardian")
     assert publishers(scenario, []) == ()
+
+
+def test_a_day_state_is_computed_once_per_scenario_and_day_and_shared(scenario):
+    from dashboard.scenario import load_scenario
+
+    day = date(2022, 1, 6)
+    first = as_of(scenario, day)
+    assert as_of(scenario, day) is first  # every viewer of the day reads the same state
+    assert as_of(scenario, date(2022, 1, 7)) is not first
+    # A reloaded scenario (a new object, perhaps edited files) never reads the old state.
+    again = load_scenario(scenario.data_dir)
+    fresh = as_of(again, day)
+    assert fresh is not first and fresh == first
+
+
+def test_the_day_memo_is_bounded_checks_its_owners_and_can_refuse_a_value():
+    from dashboard.timeline import DayMemo
+
+    memo = DayMemo(limit=2)
+    a, b = object(), object()
+    built = []
+
+    def build(value):
+        def make():
+            built.append(value)
+            return value
+        return make
+
+    assert memo.get((a,), (1,), build("a1")) == "a1"
+    assert memo.get((a,), (1,), build("again")) == "a1"  # held
+    assert memo.get((b,), (1,), build("b1")) == "b1"  # another owner, another entry
+    memo.get((a,), (2,), build("a2"))  # a third entry drops the least recently used, (a, 1)
+    assert memo.get((a,), (1,), build("a1 again")) == "a1 again"
+    assert memo.get((a,), (3,), build("big"), keep=lambda v: v != "big") == "big"
+    assert memo.get((a,), (3,), build("big, built again")) == "big, built again"
+    assert built == ["a1", "b1", "a2", "a1 again", "big", "big, built again"]

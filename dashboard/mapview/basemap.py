@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
+from branca.element import CssLink, JavascriptLink
 from jinja2 import Template
 
 from .. import pagefiles
@@ -18,7 +19,7 @@ from ..vocab import (
     SOE_COLOUR,
     STATUS_KINDS,
 )
-from .elements import RawText, ScriptElement, esc, script_json
+from .elements import RawText, ScriptElement, esc, render_macros, script_json
 from .features import source_table
 from .steps import DayDraw, StepControls
 
@@ -68,6 +69,19 @@ class OfflineMap(folium.Map):
         self.default_js = [*self.default_js,
                            ("kz_map", f"{pagefiles.KZ_URL}/map.js?v={pagefiles.digest('map.js')}")]
         super().__init__(*args, **kwargs)
+
+    def render(self, **kwargs) -> None:
+        """folium's own (JSCSSMixin, then MacroElement) without a template compile per macro:
+        the map is rendered twice on every step (render_macros)."""
+        if self.includes:  # Leaflet class options set with folium's include(): folium's way
+            super().render(**kwargs)
+            return
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        render_macros(self, kwargs)
 
 
 

@@ -49,24 +49,31 @@ class RawText(Element):
         return self.text
 
 
-class ScriptElement(MacroElement):
-    """A MacroElement whose rendered header, html and script go into the page as plain text.
+def render_macros(element: MacroElement, kwargs: dict) -> None:
+    """Put an element's rendered header, html and script macros into its page as plain text,
+    then render its children.
 
-    branca compiles every rendered macro once more as a Jinja template, which costs more than
-    everything else in a map step (the day's data is in these scripts) and would evaluate
-    template syntax found in the data.
+    branca's MacroElement.render compiles every rendered macro once more as a Jinja template:
+    that costs more than anything else in rendering the map, which happens on every step, and
+    would evaluate template syntax found in the data.
     """
+    figure = element.get_root()
+    module = element._template.module
+    for part, target in (("header", figure.header), ("html", figure.html),
+                         ("script", figure.script)):
+        macro = getattr(module, part, None)
+        if macro is not None:
+            target.add_child(RawText(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as plain text
+    (render_macros)."""
 
     def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        module = self._template.module
-        for part, target in (("header", figure.header), ("html", figure.html),
-                             ("script", figure.script)):
-            macro = getattr(module, part, None)
-            if macro is not None:
-                target.add_child(RawText(macro(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        render_macros(self, kwargs)
 
 
 class AddTo(ScriptElement):

@@ -13,6 +13,7 @@ from jinja2 import Template
 
 from ..scenario import Scenario
 from ..timeline import (
+    DayMemo,
     DayState,
 )
 from .elements import Group, ScriptElement, layer_data, script_json
@@ -120,11 +121,23 @@ def day_key(day: date, keys: tuple[str, ...], version: str = "") -> str:
     return f"{day.isoformat()}|{','.join(keys)}|{version}"
 
 
+# A day's layers as the page is sent them, kept for every viewer of the same day state (as_of
+# gives each day's one state): a step, and its neighbours' layers, cost a lookup after the first
+# viewer. Bounded by count; a day whose layers are larger than PAYLOAD_KEEP_BYTES (the peak day
+# of a very large import) is built each time rather than held.
+_PAYLOADS = DayMemo(limit=48)
+PAYLOAD_KEEP_BYTES = 16 * 1024 * 1024
+
+
 def day_payload(state: DayState, scenario: Scenario, keys: tuple[str, ...]) -> list[tuple]:
     """The day's chosen layers in drawing order, as (layer, FeatureCollection JSON, by region)."""
-    return [(spec.key, layer_data(layer_features(state, scenario, spec.key), spec.by_region),
-             spec.by_region)
-            for spec in LAYERS if spec.key in keys]
+    def build() -> list[tuple]:
+        return [(spec.key, layer_data(layer_features(state, scenario, spec.key), spec.by_region),
+                 spec.by_region)
+                for spec in LAYERS if spec.key in keys]
+
+    return _PAYLOADS.get((scenario, state), (tuple(keys),), build,
+                         keep=lambda layers: sum(len(p[1]) for p in layers) <= PAYLOAD_KEEP_BYTES)
 
 
 def neighbours(days: list[date], day: date) -> list[date]:
