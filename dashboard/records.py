@@ -224,6 +224,7 @@ class Scenario:
     followed: tuple[Figure, ...] = ()
     regions: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     neighbours: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
+    water: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     problems: tuple[Problem, ...] = ()
     data_dir: str = ""
 

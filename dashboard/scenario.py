@@ -344,6 +344,9 @@ def _load_all(data_dir: str | Path | None, keep_events: bool) -> Scenario:
     neighbours = {"type": "FeatureCollection", "features": [
         f for _, f in read_geojson(directory, "neighbours.geojson", out, required=False,
                                    bounds=bounds, required_props=("id", "name"))]}
+    water = {"type": "FeatureCollection", "features": [
+        f for _, f in read_geojson(directory, "water.geojson", out, required=False,
+                                   bounds=bounds, required_props=("id",))]}
     check.areas |= {f["properties"]["id"] for f in regions["features"]} | set(check.places)
     # The events' own problems (a bad cell, a duplicate id) are listed where reading every
     # table first put them, before the checks against the other tables.
@@ -364,7 +367,7 @@ def _load_all(data_dir: str | Path | None, keep_events: bool) -> Scenario:
         advice=tuple(_load_advice(raw["advice"], check)),
         headlines=_load_headlines(raw["headlines"], check),
         disputes=_load_disputes(raw["disputes"], questioned, check),
-        followed=tuple(followed), regions=regions, neighbours=neighbours,
+        followed=tuple(followed), regions=regions, neighbours=neighbours, water=water,
         problems=tuple(out.problems), data_dir=str(directory),
     )
 

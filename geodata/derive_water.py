@@ -3,11 +3,11 @@
 
 Source data
 -----------
-The npm packages ``@geo-maps/earth-lakes-10m`` and ``@geo-maps/earth-rivers-10m``,
-version 0.6.0 (code MIT; see geodata/README.md for the data's licence), each one
-GeoJSON ``package/map.geo.json``: a GeometryCollection of a single MultiPolygon,
+The npm package ``@geo-maps/earth-lakes-10m`` version 0.6.0 (code MIT; see
+geodata/README.md for the data's licence), one GeoJSON ``package/map.geo.json``:
+a GeometryCollection of a single MultiPolygon,
 with no names or other properties.  The polygons are OpenStreetMap water areas
-(the "water-reduced-polygons" extract, lakes and river banks), simplified by the
+(the "water-reduced-polygons" extract), simplified by the
 package at a 10 m resolution.  Obtain them with:
 
     npm pack @geo-maps/earth-lakes-10m@0.6.0    # -> geo-maps-earth-lakes-10m-0.6.0.tgz (13 MB)

@@ -367,3 +367,47 @@ def test_the_offline_map_renders_as_folium_renders_it():
         return re.sub(r"[0-9a-f]{32}", "ID", m.get_root().render())
 
     assert page(OfflineMap) == page(FoliumRendered)
+
+
+def test_basemap_holds_lakes_under_region_outlines(scenario):
+    from shapely.geometry import Point, shape
+
+    features = basemap_geojson(scenario)["features"]
+    layers = [f["properties"]["layer"] for f in features]
+    assert "water" in layers
+    assert layers.index("water") > max(i for i, k in enumerate(layers) if k == "home")
+    assert layers.index("region") > max(i for i, k in enumerate(layers) if k == "water")
+    lakes = [shape(f["geometry"]) for f in features if f["properties"]["layer"] == "water"]
+    for lon, lat in ((74.5, 46.5), (77.3, 43.9), (81.7, 46.1)):  # Balkhash, Kapchagay, Alakol
+        assert any(lake.contains(Point(lon, lat)) for lake in lakes), (lon, lat)
+
+
+def test_derived_water_file_stays_in_its_box_and_small():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "geodata" / "water.geojson"
+    assert path.stat().st_size < 400_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    ids = [f["properties"]["id"] for f in data["features"]]
+    assert len(ids) == len(set(ids)) > 0
+    assert {f["properties"]["kind"] for f in data["features"]} == {"lake"}
+    for f in data["features"]:
+        for polygon in ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon"
+                        else f["geometry"]["coordinates"]):
+            for lon, lat in (p for ring in polygon for p in ring):
+                assert 44 <= lon <= 90 and 38 <= lat <= 58
+
+
+def test_a_folder_without_water_loads_without_problem(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from dashboard.scenario import load_scenario
+
+    src = Path(__file__).resolve().parent.parent / "geodata"
+    shutil.copytree(src, tmp_path / "s", ignore=shutil.ignore_patterns("water.geojson"))
+    loaded = load_scenario(tmp_path / "s")
+    assert loaded.water == {"type": "FeatureCollection", "features": []}
+    assert not [p for p in loaded.problems if "water" in str(p)]
+    assert "water" not in {f["properties"]["layer"] for f in basemap_geojson(loaded)["features"]}

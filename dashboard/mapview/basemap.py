@@ -228,7 +228,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
 
 
 def basemap_geojson(scenario: Scenario) -> dict:
-    """The vector basemap as one FeatureCollection: neighbours, the country, its regions."""
+    """The vector basemap as one FeatureCollection: neighbours, the country, lakes, regions."""
     features = []
     country, outline = scenario.meta.country, scenario.meta.country_outline
     for feature in scenario.neighbours.get("features", []):
@@ -239,6 +239,10 @@ def basemap_geojson(scenario: Scenario) -> dict:
                          "properties": {"layer": kind, "name": feature["properties"]["name"]}})
     # Draw the home country first among land so that region outlines sit on top of it.
     features.sort(key=lambda f: {"land": 0, "sea": 1, "home": 2}[f["properties"]["layer"]])
+    # Lakes over the land, under the region outlines; drawn, never named on screen.
+    for feature in scenario.water.get("features", []):
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"layer": "water", "id": feature["properties"]["id"]}})
     for feature in scenario.regions.get("features", []):
         features.append({"type": "Feature", "geometry": feature["geometry"],
                          "properties": {"layer": "region", "id": feature["properties"]["id"],

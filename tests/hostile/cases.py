@@ -694,6 +694,13 @@ CASES: list[Case] = [
     Case("neighbours-coordinates-swapped", "neighbours.geojson", positions("KGZ", swap),
          (("KGZ", "geometry"),), ("KGZ",)),
     Case("neighbours-nested-too-deep", "neighbours.geojson", nested(100_000), ((0, "-"),), ALL),
+
+    # ---------------------------------------------------------------- water.geojson
+    Case("water-missing", "water.geojson", remove(), (), ALL),
+    Case("water-empty", "water.geojson", write(""), ((1, "-"),), ALL),
+    Case("water-truncated", "water.geojson", truncate_half(), ((1, "-"),), ALL),
+    Case("water-nested-too-deep", "water.geojson", nested(100_000), ((0, "-"),), ALL),
+    Case("water-50-mb", "water.geojson", pad(50 * MB), ((0, "-"),), ALL),
 ]
 
 assert len({case.name for case in CASES}) == len(CASES), "case names must be unique"

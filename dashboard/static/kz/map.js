@@ -277,6 +277,9 @@
         if (k === 'home') {
           return {color: '#525252', weight: 1.2, fillColor: '#f7f4ea', fillOpacity: 1};
         }
+        if (k === 'water') {
+          return {color: '#6baed6', weight: 0.6, fillColor: '#c6dbef', fillOpacity: 1};
+        }
         if (k === 'region') {
           return {color: '#969696', weight: 0.7, dashArray: '3 3', fill: false};
         }
