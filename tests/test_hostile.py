@@ -42,7 +42,7 @@ TABLES = {
     "statuses.csv": "statuses", "restrictions.csv": "restrictions", "figures.csv": "figures",
     "flights.csv": "flights", "advice.csv": "advice", "headlines.csv": "headlines",
     "disputes.csv": "disputes",
-    "regions.geojson": "regions", "neighbours.geojson": "neighbours",
+    "regions.geojson": "regions", "neighbours.geojson": "neighbours", "water.geojson": "water",
 }
 FILE_OF = {table: file for file, table in TABLES.items()}
 SCENARIO_FILES = {*TABLES, "scenario.json", "places.geojson"}
@@ -69,6 +69,7 @@ def records(scenario) -> dict[str, dict[str, object]]:
         "headlines": {day.isoformat(): h for day, h in scenario.headlines.items()},
         "disputes": by_id(d for items in scenario.disputes.values() for d in items),
         "regions": features(scenario.regions), "neighbours": features(scenario.neighbours),
+        "water": features(scenario.water),
     }
 
 

@@ -699,6 +699,8 @@ CASES: list[Case] = [
     Case("water-missing", "water.geojson", remove(), (), ALL),
     Case("water-empty", "water.geojson", write(""), ((1, "-"),), ALL),
     Case("water-truncated", "water.geojson", truncate_half(), ((1, "-"),), ALL),
+    Case("water-duplicate-id", "water.geojson", duplicate_feature("lake-001"),
+         ((NEW, "properties.id"),)),
     Case("water-nested-too-deep", "water.geojson", nested(100_000), ((0, "-"),), ALL),
     Case("water-50-mb", "water.geojson", pad(50 * MB), ((0, "-"),), ALL),
 ]
