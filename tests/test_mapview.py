@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
 import json
@@ -369,6 +370,22 @@ def test_the_offline_map_renders_as_folium_renders_it():
     assert page(OfflineMap) == page(FoliumRendered)
 
 
+# Points in the middle of the water bodies that matter, checked against water.geojson (which
+# names none of them; it has ids only). lon, lat.
+LAKE_POINTS = {
+    "Lake Balkhash, western basin": (74.5, 46.5),
+    "Lake Balkhash, eastern basin": (78.0, 46.4),
+    "Kapchagay (Qapshagay) reservoir": (77.3, 43.9),
+    "Lake Alakol": (81.7, 46.1),
+    "Lake Zaysan": (84.0, 48.0),
+    "Bukhtarma reservoir, its arm north of Zaysan": (83.9, 49.03),
+    "North (Small) Aral Sea": (61.0, 46.4),
+    "South Aral Sea, western basin": (58.6, 45.2),
+}
+# Places on land that no lake may cover.
+DRY_POINTS = {"Almaty": (76.95, 43.24), "Nur-Sultan": (71.45, 51.17), "Aralsk": (61.67, 46.8)}
+
+
 def test_basemap_holds_lakes_under_region_outlines(scenario):
     from shapely.geometry import Point, shape
 
@@ -378,8 +395,49 @@ def test_basemap_holds_lakes_under_region_outlines(scenario):
     assert layers.index("water") > max(i for i, k in enumerate(layers) if k == "home")
     assert layers.index("region") > max(i for i, k in enumerate(layers) if k == "water")
     lakes = [shape(f["geometry"]) for f in features if f["properties"]["layer"] == "water"]
-    for lon, lat in ((74.5, 46.5), (77.3, 43.9), (81.7, 46.1)):  # Balkhash, Kapchagay, Alakol
-        assert any(lake.contains(Point(lon, lat)) for lake in lakes), (lon, lat)
+    for name, (lon, lat) in LAKE_POINTS.items():
+        assert sum(lake.contains(Point(lon, lat)) for lake in lakes) == 1, name
+    for name, (lon, lat) in DRY_POINTS.items():
+        assert not any(lake.contains(Point(lon, lat)) for lake in lakes), name
+
+
+def test_the_caspian_is_the_neighbours_sea_not_a_lake(scenario):
+    """The Caspian's shore is drawn by the sea area of neighbours.geojson; the lakes leave it
+    out, so it is drawn once."""
+    from shapely.geometry import Point, shape
+
+    features = basemap_geojson(scenario)["features"]
+    sea = [shape(f["geometry"]) for f in features if f["properties"]["layer"] == "sea"]
+    lakes = [shape(f["geometry"]) for f in features if f["properties"]["layer"] == "water"]
+    for lon, lat in ((50.5, 42.0), (51.0, 45.0), (50.0, 44.0)):  # south, north, off Aktau
+        assert len(sea) == 1 and sea[0].contains(Point(lon, lat))
+        assert not any(lake.intersects(Point(lon, lat)) for lake in lakes)
+
+
+def test_the_lakes_are_credited_where_they_are_drawn(scenario):
+    """The page puts the basemap file's credits in Leaflet's attribution control: the lakes'
+    source and licence, with a link that nothing fetches (no image, script or style)."""
+    credits = basemap_geojson(scenario)["attribution"]
+    assert len(credits) == 1
+    text = re.sub(r"<[^>]+>", "", credits[0])
+    assert "OpenStreetMap contributors" in text and "ODbL" in text and "Lakes" in text
+    tags = re.findall(r"<(\w+)([^>]*)>", credits[0])
+    assert [tag for tag, _ in tags] == ["a"]
+    assert 'href="https://www.openstreetmap.org/copyright"' in tags[0][1]
+    assert "src=" not in credits[0] and "url(" not in credits[0]
+    # The export carries the same file as a data URL: its map credits the lakes too.
+    from dashboard.export import day_html
+
+    page = day_html(as_of(scenario, D(7)), scenario)
+    encoded = re.search(r'"data:application/geo\+json;base64,([A-Za-z0-9+/=]+)"', page)
+    assert json.loads(base64.b64decode(encoded.group(1)))["attribution"] == credits
+
+
+def test_without_lakes_nothing_is_credited_for_them(scenario):
+    plain = dataclasses.replace(scenario, water={"type": "FeatureCollection", "features": []})
+    data = basemap_geojson(plain)
+    assert data["attribution"] == []
+    assert "water" not in {f["properties"]["layer"] for f in data["features"]}
 
 
 def test_derived_water_file_stays_in_its_box_and_small():

@@ -227,8 +227,18 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     return m
 
 
+# geodata/water.geojson is OpenStreetMap data under the ODbL (geodata/README.md): every map
+# that draws it says so in Leaflet's attribution control. The link is followed only when the
+# viewer clicks it; nothing is fetched to show it.
+WATER_ATTRIBUTION = ('Lakes © <a href="https://www.openstreetmap.org/copyright" '
+                     'target="_blank" rel="noopener noreferrer">OpenStreetMap</a> '
+                     'contributors (ODbL)')
+
+
 def basemap_geojson(scenario: Scenario) -> dict:
-    """The vector basemap as one FeatureCollection: neighbours, the country, lakes, regions."""
+    """The vector basemap as one FeatureCollection: neighbours, the country, lakes, regions,
+    with the credits of the data drawn (``attribution``, HTML the page puts in Leaflet's
+    attribution control)."""
     features = []
     country, outline = scenario.meta.country, scenario.meta.country_outline
     for feature in scenario.neighbours.get("features", []):
@@ -240,7 +250,8 @@ def basemap_geojson(scenario: Scenario) -> dict:
     # Draw the home country first among land so that region outlines sit on top of it.
     features.sort(key=lambda f: {"land": 0, "sea": 1, "home": 2}[f["properties"]["layer"]])
     # Lakes over the land, under the region outlines; drawn, never named on screen.
-    for feature in scenario.water.get("features", []):
+    water = scenario.water.get("features", [])
+    for feature in water:
         features.append({"type": "Feature", "geometry": feature["geometry"],
                          "properties": {"layer": "water", "id": feature["properties"]["id"]}})
     for feature in scenario.regions.get("features", []):
@@ -250,4 +261,5 @@ def basemap_geojson(scenario: Scenario) -> dict:
     # The sources the popups cite by id (features.source_refs_html) travel with the basemap:
     # a static file the page fetches once, not the map's script, which each step sends again.
     return {"type": "FeatureCollection", "features": features,
+            "attribution": [WATER_ATTRIBUTION] if water else [],
             "sources": source_table(scenario)}

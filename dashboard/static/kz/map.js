@@ -22,6 +22,8 @@
  * kz.hearSteps(keeper, controls): hears the controls and asks the keeper to predict.
  * kz.dayStep(keeper, step): a step's message: the neighbours kept, the day shown.
  * kz.basemap(map, url), kz.legend(map, html), kz.cityLabels(map, cities): the base map's parts.
+ *   The basemap file's `attribution` (credits of the data drawn) shows in Leaflet's
+ *   attribution control.
  * kz.offlineMap(map, {url | tiles, attribution, bounds, minZoom, maxZoom}): the street map the
  *   traveller brought, between the basemap and the day's layers.
  *   The legend folds behind a button, remembers whether it was open (localStorage) and starts
@@ -269,7 +271,7 @@
     root.__kzBasemap = fetch(url).then(function (r) { return r.json(); });
     root.__kzBasemap.then(function (d) {
       if (d.sources) { kz.sources(d.sources); }
-      L.geoJSON(d, {pane: 'basemap', interactive: false, style: function (f) {
+      var style = function (f) {
         var k = f.properties.layer;
         if (k === 'sea') {
           return {color: '#9ecae1', weight: 0.5, fillColor: '#c6dbef', fillOpacity: 1};
@@ -284,7 +286,11 @@
           return {color: '#969696', weight: 0.7, dashArray: '3 3', fill: false};
         }
         return {color: '#bdbdbd', weight: 0.8, fillColor: '#e5e5e5', fillOpacity: 1};
-      }}).addTo(map);
+      };
+      // The credits of its data (HTML from the server) go to Leaflet's attribution control.
+      var credit = (d.attribution || []).join(' | ') || null;
+      L.geoJSON(d, {pane: 'basemap', interactive: false, attribution: credit, style: style})
+        .addTo(map);
       map.getContainer().setAttribute('data-basemap', 'ready');
     }).catch(function () {
       map.getContainer().setAttribute('data-basemap', 'failed');
