@@ -282,3 +282,59 @@ def test_a_site_outside_almaty_changes_hands_day_by_day(page, app_server):
     legend = frame.locator(".kz-legend").inner_text()
     assert "Held by protesters" in legend and "Held by the authorities" in legend
     assert external_requests(page) == []
+
+
+WATER_PATHS = """() => {
+  const paths = Array.from(document.querySelectorAll('.leaflet-basemap-pane path'));
+  const kind = p => p.getAttribute('stroke') === '#6baed6' ? 'water'
+    : p.getAttribute('stroke-dasharray') === '3 3' ? 'region' : 'other';
+  return {kinds: paths.map(kind),
+          water: paths.filter(p => kind(p) === 'water').map(p => [p.getAttribute('fill'),
+            p.getAttribute('fill-opacity'), getComputedStyle(p).pointerEvents,
+            p.getAttribute('tabindex'), p.getAttribute('role')])};
+}"""
+# The place a point of Lake Balkhash is drawn, and what the viewer's click there reaches.
+HIT_ON_BALKHASH = """() => {
+  const at = map_div.latLngToContainerPoint([46.5, 74.5]);
+  const box = map_div.getContainer().getBoundingClientRect();
+  const el = document.elementFromPoint(box.left + at.x, box.top + at.y);
+  let hit = null;
+  map_div.eachLayer(l => { if (l._path === el && l.options.kzLayer) hit = l.options.kzLayer; });
+  return [el && el.closest('.leaflet-pane') && el.closest('.leaflet-pane').className, hit];
+}"""
+
+
+def test_lakes_are_drawn_under_the_outlines_and_the_days_layers_and_credited(page,
+                                                                                app_server,
+                                                                                scenario):
+    """The lakes are drawn in water's colour above the land and under the region outlines,
+    in the basemap's pane under the day's layers: a click on Lake Balkhash on 7 January
+    reaches the nationwide state of emergency drawn over it. They take no keyboard stop, and
+    the map credits their source and licence."""
+    frame = open_day(page, app_server, "2022-01-07")
+    frame.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
+    frame.wait_for_function("() => { let n = 0; map_div.eachLayer(l => { if (l.options && "
+                            "l.options.kzLayer === 'emergency') n++; }); return n > 0; }")
+    drawn = frame.evaluate(WATER_PATHS)
+    kinds = drawn["kinds"]
+    assert kinds.count("water") == len(scenario.water["features"]) > 100
+    assert kinds.count("region") == 16
+    assert max(i for i, k in enumerate(kinds) if k == "water") < kinds.index("region")
+    assert kinds.index("water") > 0  # after the land
+    assert {tuple(w) for w in drawn["water"]} == {("#c6dbef", "1", "none", None, None)}
+    panes = frame.evaluate("() => [getComputedStyle(map_div.getPane('basemap')).zIndex, "
+                           "getComputedStyle(map_div.getPane('overlayPane')).zIndex]")
+    assert int(panes[0]) < int(panes[1])
+    pane, hit = frame.evaluate(HIT_ON_BALKHASH)
+    assert "leaflet-overlay-pane" in pane and hit == "emergency"
+    credit = frame.locator(".leaflet-control-attribution")
+    assert credit.is_visible()
+    text = credit.inner_text()
+    assert "Lakes © OpenStreetMap contributors (ODbL)" in text
+    link = credit.get_by_role("link", name="OpenStreetMap")
+    assert link.get_attribute("href") == "https://www.openstreetmap.org/copyright"
+    credit.scroll_into_view_if_needed()
+    box, shown = credit.bounding_box(), map_frame(page).locator(".leaflet-container").bounding_box()
+    assert box["y"] + box["height"] <= shown["y"] + shown["height"] + 1
+    assert external_requests(page) == []

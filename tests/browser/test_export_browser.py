@@ -72,6 +72,21 @@ def test_exported_page_draws_every_layer_offline(exported_page, scenario):
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
 
 
+def test_exported_page_draws_the_lakes_and_credits_them(exported_page, scenario):
+    page, state, requests, errors, path = exported_page
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
+    water = page.evaluate("() => Array.from(document.querySelectorAll("
+                          "'.leaflet-basemap-pane path[stroke=\"#6baed6\"]'))"
+                          ".map(p => p.getAttribute('fill'))")
+    assert water and set(water) == {"#c6dbef"}
+    assert len(water) == len(scenario.water["features"])
+    credit = page.locator(".leaflet-control-attribution")
+    assert credit.is_visible()
+    assert "Lakes © OpenStreetMap contributors (ODbL)" in credit.inner_text()
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+
+
 def test_exported_page_popups_cite_sources(exported_page):
     page, *_ = exported_page
     page.evaluate("""() => window.kzMap.eachLayer(l => {
