@@ -112,8 +112,8 @@ def _offline_map(path: str, signature: tuple
 
 
 DEFAULT_BASEMAP = ("Without the internet the map shows region outlines, neighbouring "
-                   "countries, the Caspian Sea and city labels: no streets, rivers or built-up "
-                   "areas.")
+                   "countries, the Caspian Sea, the scenario's lakes and reservoirs (if its "
+                   "folder has them) and city labels: no streets, rivers or built-up areas.")
 
 
 def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineLayer | None]:
