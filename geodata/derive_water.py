@@ -28,8 +28,9 @@ lat 38..58 (the box of neighbours.geojson), one feature per water body with
 properties id ("lake-001"..., largest first) and kind ("lake");
 the data gives no names, so none are written.
   * lakes and reservoirs of at least LAKE_MIN_KM2, except the Caspian Sea
-    (neighbours.geojson draws it), simplified with shapely.simplify at LAKE_TOLERANCE
-    degrees and snapped to a GRID-degree grid.
+    (neighbours.geojson draws it; it is in the source), their islands smaller than
+    ISLAND_MIN_KM2 filled, simplified with shapely.simplify at LAKE_TOLERANCE degrees and
+    snapped to a GRID-degree grid.
 """
 
 import argparse
@@ -46,6 +47,7 @@ BBOX = (44.0, 38.0, 90.0, 58.0)  # lon_min, lat_min, lon_max, lat_max, as neighb
 CASPIAN_POINT = (50.5, 42.0)
 
 LAKE_MIN_KM2 = 50.0
+ISLAND_MIN_KM2 = 5.0  # smaller islands are filled with water: specks at the basemap's scale
 LAKE_TOLERANCE = 0.01  # degrees
 GRID = 0.001  # degrees
 
@@ -78,6 +80,12 @@ def polygons(geom):
     return [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
 
 
+def without_small_islands(polygon):
+    islands = [ring for ring in polygon.interiors
+               if km2(shapely.Polygon(ring)) >= ISLAND_MIN_KM2]
+    return shapely.Polygon(polygon.exterior, islands)
+
+
 def finish(geom, tolerance):
     geom = shapely.set_precision(shapely.simplify(geom, tolerance), GRID)
     geom = shapely.make_valid(geom) if not geom.is_valid else geom
@@ -91,7 +99,8 @@ def derive_lakes(lakes):
     caspian = Point(CASPIAN_POINT)
     kept = [p for p in polygons(lakes)
             if km2(p) >= LAKE_MIN_KM2 and not p.contains(caspian)]
-    return [g for g in (finish(p, LAKE_TOLERANCE) for p in sorted(kept, key=km2, reverse=True))
+    return [g for g in (finish(without_small_islands(p), LAKE_TOLERANCE)
+                        for p in sorted(kept, key=km2, reverse=True))
             if g is not None]
 
 
