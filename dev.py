@@ -4,6 +4,9 @@
     python3 dev.py run     # install into .venv if needed, then open the dashboard
     python3 dev.py test    # install test tools, Chromium, axe-core if needed; run every test
 
+Both install the vector PMTiles renderer (protomaps-leaflet, from npm) into .node/renderer/;
+`run` goes on without it when npm is missing (raster offline maps are drawn all the same).
+
 Each command does its own set-up and repeats it only when pyproject.toml changes.
 """
 
@@ -27,6 +30,12 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 NODE_DIR = ROOT / ".node"
 AXE_PACKAGE = "axe-core@4.10"
 AXE_SCRIPT = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# The renderer of vector PMTiles offline maps (dashboard/assets.py reads the same path). A
+# folder of its own: npm removes from a folder what an install there did not name.
+RENDERER_PACKAGE = "protomaps-leaflet@5.1.0"
+RENDERER_DIR = NODE_DIR / "renderer"
+RENDERER_SCRIPT = RENDERER_DIR / "node_modules" / "protomaps-leaflet" / "dist" / \
+    "protomaps-leaflet.js"
 
 
 def say(message: str) -> None:
@@ -89,8 +98,35 @@ def ensure_axe() -> Path:
     return AXE_SCRIPT
 
 
+def ensure_renderer(required: bool) -> Path | None:
+    """protomaps-leaflet, which draws vector PMTiles offline maps. Required by the tests; for
+    `run`, a missing npm or a failed install is said and the app starts without it."""
+    if RENDERER_SCRIPT.exists():
+        return RENDERER_SCRIPT
+    npm = shutil.which("npm")
+    if npm is None:
+        if required:
+            sys.exit("[dev] npm is required to install protomaps-leaflet for the vector map "
+                     "tests: install Node.js (Debian: apt-get install npm)")
+        say("npm not found: vector PMTiles offline maps will not be drawn (raster ones are); "
+            "install Node.js (Debian: apt-get install npm) to draw them")
+        return None
+    say(f"installing {RENDERER_PACKAGE} into {RENDERER_DIR.relative_to(ROOT)} (npm)")
+    RENDERER_DIR.mkdir(parents=True, exist_ok=True)
+    done = subprocess.call([npm, "install", "--prefix", str(RENDERER_DIR), "--no-audit",
+                            "--no-fund", "--no-save", "--silent", RENDERER_PACKAGE], cwd=ROOT)
+    if done != 0 or not RENDERER_SCRIPT.exists():
+        if required:
+            sys.exit(f"[dev] npm could not install {RENDERER_PACKAGE}")
+        say(f"npm could not install {RENDERER_PACKAGE}: vector PMTiles offline maps will not "
+            "be drawn (raster ones are)")
+        return None
+    return RENDERER_SCRIPT
+
+
 def run(args: list[str]) -> int:
     ensure_venv()
+    ensure_renderer(required=False)
     cmd = [str(BIN / "streamlit"), "run", str(ROOT / "dashboard" / "app.py"), *args]
     say(" ".join(cmd))
     return subprocess.call(cmd, cwd=ROOT)
@@ -101,6 +137,7 @@ def test(args: list[str]) -> int:
     chromium = ensure_chromium()
     say(f"using Chromium at {chromium}")
     say(f"using axe-core at {ensure_axe().relative_to(ROOT)}")
+    say(f"using protomaps-leaflet at {ensure_renderer(required=True).relative_to(ROOT)}")
     env = {**os.environ, "CHROMIUM_PATH": chromium}
     lint = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
     code = subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)

@@ -1,8 +1,9 @@
 """Drive `streamlit run` in a real headless Chromium: used by the browser tests and benchmarks.
 
 Plain functions, no pytest: `start_server`, `wait_for_app`, `map_frame`, `external_requests`,
-`chromium_path`, `launch_chromium`, `axe_script`; for many concurrent viewers `run_load` (with
-`expected_views`, `load_plans`) and the server's memory `tree_rss_kb`.
+`chromium_path`, `launch_chromium`, `axe_script`, `renderer_script`; for many concurrent
+viewers `run_load` (with `expected_views`, `load_plans`) and the server's memory
+`tree_rss_kb`.
 """
 
 from __future__ import annotations
@@ -226,6 +227,17 @@ def axe_script() -> Path:
     try:
         return dev.ensure_axe()
     except SystemExit as exc:  # dev.py's message: npm missing
+        raise FileNotFoundError(str(exc)) from None
+
+
+def renderer_script() -> Path:
+    """protomaps-leaflet's script (the vector PMTiles renderer), installed from npm into the
+    git-ignored .node/renderer/ by dev.py, or here when it is missing."""
+    import dev
+
+    try:
+        return dev.ensure_renderer(required=True)
+    except SystemExit as exc:  # dev.py's message: npm missing or the install failed
         raise FileNotFoundError(str(exc)) from None
 
 
