@@ -173,9 +173,12 @@ class TileSource:
 
 @dataclass(frozen=True)
 class OfflineLayer:
-    """The street map the traveller brought (tilearchive.py): tiles served by the app from its
-    static folder (``url``, a {z}/{x}/{y} template) or carried in the page (``tiles``: "z/x/y"
-    to a data URL, for the offline export). Drawn between the vector basemap and the day."""
+    """The street map the traveller brought (tilearchive.py), drawn between the vector basemap
+    and the day. Raster: tiles served by the app from its static folder (``url``, a
+    {z}/{x}/{y} template) or carried in the page (``tiles``: "z/x/y" to a data URL, for the
+    offline export). Vector (``vector``): a PMTiles archive drawn by protomaps-leaflet, served
+    by the app (``url``, with the ``renderer`` script's URL) or carried in the page (``data``:
+    the archive in base64, the renderer written into the page by the export)."""
 
     attribution: str  # text, escaped here
     bounds: tuple[float, float, float, float]  # south, west, north, east
@@ -183,6 +186,9 @@ class OfflineLayer:
     max_zoom: int
     url: str | None = None
     tiles: dict[str, str] | None = None
+    vector: bool = False
+    renderer: str | None = None
+    data: str | None = None
 
 
 class OfflineTiles(ScriptElement):
@@ -201,6 +207,37 @@ class OfflineTiles(ScriptElement):
             "bounds": [[s, w], [n, e]], "minZoom": layer.min_zoom, "maxZoom": layer.max_zoom})
 
 
+class VectorTiles(ScriptElement):
+    """A vector PMTiles archive, drawn by kz.vectorMap (static/kz/vectormap.js)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        kz.vectorMap({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: OfflineLayer):
+        super().__init__()
+        self._name = "VectorTiles"
+        s, w, n, e = layer.bounds
+        self.options = script_json({
+            "url": layer.url, "data": layer.data, "attribution": esc(layer.attribution),
+            "bounds": [[s, w], [n, e]], "minZoom": layer.min_zoom, "maxZoom": layer.max_zoom})
+
+
+def offline_layer(m: folium.Map, layer: OfflineLayer) -> None:
+    """The traveller's street map on the map; a vector one with its renderer and glue, linked
+    from the app's static folder (the export writes them into the page instead)."""
+    if not layer.vector:
+        m.add_child(OfflineTiles(layer))
+        return
+    if layer.renderer:
+        m.default_js = [*m.default_js, ("protomaps_leaflet", layer.renderer),
+                        ("kz_vector", f"{pagefiles.KZ_URL}/vectormap.js"
+                                      f"?v={pagefiles.digest('vectormap.js')}")]
+    m.add_child(VectorTiles(layer))
+
+
 def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource | None = None,
              height_px: int | None = None, controls: StepControls | None = None,
              offline: OfflineLayer | None = None) -> folium.Map:
@@ -212,7 +249,7 @@ def base_map(scenario: Scenario, basemap_url: str | None, *, tiles: TileSource |
     if basemap_url:
         m.add_child(StaticBasemap(basemap_url))
     if offline is not None:
-        m.add_child(OfflineTiles(offline))
+        offline_layer(m, offline)
     if tiles is not None:
         # Above the basemap pane (250), below the day's layers (overlayPane, 400).
         folium.map.CustomPane("tiles", z_index=300, pointer_events=False).add_to(m)

@@ -25,7 +25,8 @@
  *   The basemap file's `attribution` (credits of the data drawn) shows in Leaflet's
  *   attribution control.
  * kz.offlineMap(map, {url | tiles, attribution, bounds, minZoom, maxZoom}): the street map the
- *   traveller brought, between the basemap and the day's layers.
+ *   traveller brought (raster tiles), between the basemap and the day's layers, in the pane
+ *   kz.offlinePane(map) makes; vectormap.js draws a vector one there.
  *   The legend folds behind a button, remembers whether it was open (localStorage) and starts
  *   folded on a map narrower than kz.LEGEND_NARROW.
  * kz.skipControl(map): the map's first keyboard stop, which moves the focus past its features
@@ -302,12 +303,16 @@
   // Drawn above the vector basemap and below the day's layers; outside its area and zooms
   // nothing is asked for.
   var NO_TILE = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==';
-  kz.offlineMap = function (map, o) {
+  kz.offlinePane = function (map) {
     if (!map.getPane('offline')) {
       map.createPane('offline');
       map.getPane('offline').style.zIndex = 280;
       map.getPane('offline').style.pointerEvents = 'none';
     }
+    return 'offline';
+  };
+  kz.offlineMap = function (map, o) {
+    kz.offlinePane(map);
     var options = {pane: 'offline', attribution: o.attribution, bounds: o.bounds,
                    minZoom: Math.max(0, o.minZoom - 3), maxZoom: 19,
                    minNativeZoom: o.minZoom, maxNativeZoom: o.maxZoom, kzOffline: true};
