@@ -344,9 +344,10 @@ def _add_exports(subparsers) -> None:
                    help="file to write (.html, .geojson or .csv); '-' for stdout")
     p.add_argument("--format", choices=list(FORMAT), help="default: from the --out extension")
     p.add_argument("--data", help="scenario folder (default: geodata/)")
-    p.add_argument("--offline-map", metavar="FILE.mbtiles",
-                   help="carry this street map's tiles within the view in the HTML page "
-                        "(default: $DASHBOARD_OFFLINE_MAP)")
+    p.add_argument("--offline-map", metavar="FILE",
+                   help="carry this street map's tiles within the view in the HTML page: an "
+                        "MBTiles or PMTiles file, raster or vector (default: "
+                        "$DASHBOARD_OFFLINE_MAP)")
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("brief", help="print a one-page Markdown brief of one day")

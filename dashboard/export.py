@@ -27,6 +27,7 @@ import folium
 from jinja2 import Template
 
 from . import daypanel, pagefiles, trends
+from .assets import renderer_needed, renderer_source
 from .caveats import data_json, set_aside
 from .mapview import (
     LAYERS,
@@ -40,10 +41,11 @@ from .mapview import (
     esc,
     layer_features,
 )
+from .pmtilesfile import PMTilesFile, TileType, pack
 from .scenario import Place, Scenario
 from .snapshot import disputes as disputes_list
 from .snapshot import snapshot
-from .tilearchive import EXPORT_CAP_BYTES, TileArchive, inline_tiles
+from .tilearchive import EXPORT_CAP_BYTES, InlineTiles, TileArchive, inline_tiles
 from .timeline import (
     METRIC_LABELS,
     DayState,
@@ -387,24 +389,55 @@ TILE_MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
 def offline_export_layer(archive: TileArchive, scenario: Scenario) -> tuple[OfflineLayer, str]:
-    """The street map's tiles within the scenario's view, carried in the page as data URLs
-    (at most tilearchive.EXPORT_CAP_BYTES; higher zooms that do not fit are left out and said
-    so), and a sentence for the page. Raises tilearchive.ExportTooLarge when none fit."""
+    """The street map's tiles within the scenario's view, carried in the page (at most
+    tilearchive.EXPORT_CAP_BYTES; higher zooms that do not fit are left out and said so):
+    raster tiles as data URLs, vector tiles packed into a small PMTiles archive in base64.
+    Also a sentence for the page. Raises tilearchive.ExportTooLarge when none fit."""
     view = scenario.meta.view or scenario.meta.neighbourhood
     carried = inline_tiles(archive, view)
-    mime = TILE_MIME[archive.format]
-    tiles = {key: f"data:{mime};base64,{base64.b64encode(data).decode()}"
-             for key, data in carried.tiles.items()}
-    note = (f"Streets: {archive.name}, {len(tiles):,} tiles at zoom {carried.zooms[0]}–"
-            f"{carried.zooms[-1]}")
+    attribution = archive.attribution or f"Offline map: {archive.path.name}"
+    common = dict(attribution=attribution, bounds=archive.bounds, min_zoom=carried.zooms[0],
+                  max_zoom=carried.zooms[-1])
+    if archive.vector:
+        packed = pack_vector(archive, carried)
+        layer = OfflineLayer(**common, vector=True, data=base64.b64encode(packed).decode())
+    else:
+        mime = TILE_MIME[archive.format]
+        layer = OfflineLayer(**common, tiles={
+            key: f"data:{mime};base64,{base64.b64encode(data).decode()}"
+            for key, data in carried.tiles.items()})
+    note = (f"Streets: {archive.name} ({archive.kind}), {len(carried.tiles):,} tiles at zoom "
+            f"{carried.zooms[0]}–{carried.zooms[-1]}")
     if carried.left_out:
         note += (f" (zoom {carried.left_out[0]}–{carried.left_out[-1]} left out: over the "
                  f"{EXPORT_CAP_MB} MB a single file carries)")
     note += f". {archive.attribution or 'No attribution stated in ' + archive.path.name}."
-    layer = OfflineLayer(attribution=archive.attribution or f"Offline map: {archive.path.name}",
-                         bounds=archive.bounds, min_zoom=carried.zooms[0],
-                         max_zoom=carried.zooms[-1], tiles=tiles)
     return layer, note
+
+
+def pack_vector(archive: TileArchive, carried: InlineTiles) -> bytes:
+    """The vector tiles carried, as one PMTiles archive of their own (as stored: the page's
+    reader decompresses them as the source archive's header says)."""
+    with PMTilesFile(archive.path) as source:
+        compression = source.header["tile_compression"]
+        metadata = {key: source.metadata[key] for key in ("name", "attribution",
+                                                          "vector_layers")
+                    if key in source.metadata}
+    tiles = {tuple(int(v) for v in key.split("/")): data for key, data in carried.tiles.items()}
+    return pack(tiles, tile_type=TileType.MVT, tile_compression=compression,
+                bounds=archive.bounds, metadata=metadata)
+
+
+def renderer_scripts(archive: TileArchive) -> str:
+    """protomaps-leaflet and its glue (vectormap.js), to write into the page; raises
+    assets.RendererMissing when npm never installed the renderer."""
+    found = renderer_source()
+    if found is None:
+        raise renderer_needed(archive)
+    script = found[0]
+    if re.search(r"</script|<!--|<script", script, re.IGNORECASE):
+        raise ExportError("protomaps-leaflet cannot be inlined: it contains a script tag")
+    return f"<script>{script}</script>" + pagefiles.script("vectormap.js")
 
 
 def day_html(state: DayState, scenario: Scenario, offline: TileArchive | None = None) -> str:
@@ -412,6 +445,7 @@ def day_html(state: DayState, scenario: Scenario, offline: TileArchive | None = 
     offline street map, its tiles within the view are carried in the page too."""
     css, script = leaflet_assets()
     layer, note = offline_export_layer(offline, scenario) if offline else (None, "")
+    vector = renderer_scripts(offline) if offline is not None and offline.vector else ""
     m = base_map(scenario, _data_url(basemap_geojson(scenario)), offline=layer)
     # The app's map links Leaflet from its static folder; here it is written into the page.
     m.default_js = []
@@ -421,6 +455,8 @@ def day_html(state: DayState, scenario: Scenario, offline: TileArchive | None = 
     root.header.add_child(RawText(f"<style>{css}</style>"), name="leaflet_css")
     root.header.add_child(RawText(f"<script>{script}</script>"), name="leaflet")
     root.header.add_child(RawText(pagefiles.script("map.js")), name="kz_map")
+    if vector:
+        root.header.add_child(RawText(vector), name="kz_vector")
     root.header.add_child(RawText(pagefiles.style("panel.css") + pagefiles.style("export.css")),
                           name="kz_export_css")
     root.html.add_child(RawText(_top_html(state, scenario)), name="kz_top")

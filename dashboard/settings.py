@@ -23,7 +23,7 @@ class Settings:
     tile_url: str = OSM_TILES
     tile_attribution: str = OSM_ATTRIBUTION
     geocoder: str = ""  # a Nominatim URL, "off", or "" for the public Nominatim
-    offline_map: Path | None = None  # a raster MBTiles file the traveller brought
+    offline_map: Path | None = None  # an MBTiles or PMTiles file the traveller brought
 
 
 def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:

@@ -102,8 +102,9 @@ def _geocoder(setting: str):
 @st.cache_resource(show_spinner="Preparing the offline street map…", max_entries=4)
 def _offline_map(path: str, signature: tuple
                  ) -> tuple[TileArchive | None, OfflineLayer | None, str]:
-    """The traveller's MBTiles file, read and its tiles written under the static folder once
-    per version of the file; or the reason it cannot be drawn."""
+    """The traveller's MBTiles or PMTiles file, read and put under the static folder once per
+    version of the file; or the reason it cannot be drawn (a vector archive without the
+    renderer that draws it among them)."""
     try:
         archive = open_archive(path)
         return archive, offline_map_layer(archive), ""
@@ -132,10 +133,12 @@ def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineL
     with st.sidebar.expander("Offline street map", expanded=bool(problem)):
         if archive is not None:
             s, w, n, e = archive.bounds
-            st.markdown(f"**Loaded:** {md(archive.name)} ({md(archive.path.name)}), "
-                        f"{archive.tiles:,} tiles at zoom {archive.min_zoom}–"
+            drawn = ("Drawn on this machine by protomaps-leaflet" if archive.vector
+                     else "Drawn from this machine")
+            st.markdown(f"**Loaded:** {md(archive.name)} ({md(archive.path.name)}, "
+                        f"{archive.kind}), {archive.tiles:,} tiles at zoom {archive.min_zoom}–"
                         f"{archive.max_zoom}, from {s:.3f}, {w:.3f} to {n:.3f}, {e:.3f}. "
-                        "Drawn from this machine; the HTML export carries its tiles too.")
+                        f"{drawn}; the HTML export carries its tiles too.")
             st.caption(f"Attribution: "
                        f"{md(archive.attribution or 'none stated in the file')}")
         else:
@@ -143,7 +146,9 @@ def offline_street_map(settings: Settings) -> tuple[TileArchive | None, OfflineL
                 st.warning(f"The offline map cannot be drawn: {md(problem)}", icon="⚠️")
             st.markdown(f"None loaded. {DEFAULT_BASEMAP} Prepare one while online with "
                         "`python -m dashboard offline-map --area almaty --from URL --out "
-                        "almaty.mbtiles`, then start with `--offline-map almaty.mbtiles`.")
+                        "almaty.mbtiles`, or cut an OpenStreetMap extract as vector PMTiles "
+                        "(`pmtiles extract`, see the README), then start with "
+                        "`--offline-map almaty.mbtiles` (or `.pmtiles`).")
     return archive, layer
 
 
