@@ -214,20 +214,17 @@ def test_command_by_bbox_and_a_failing_server_exit_1(standin, tmp_path, capsys):
 def test_files_that_are_no_raster_mbtiles_are_refused_with_their_reason(tmp_path):
     with pytest.raises(tilearchive.TileArchiveError, match="no such file"):
         tilearchive.open_archive(tmp_path / "none.mbtiles")
-    pm = tmp_path / "city.pmtiles"
-    pm.write_bytes(b"PMTiles\x03" + bytes(100))
-    with pytest.raises(tilearchive.TileArchiveError, match="PMTiles"):
-        tilearchive.open_archive(pm)
     text = tmp_path / "text.mbtiles"
     text.write_text("hello")
-    with pytest.raises(tilearchive.TileArchiveError, match="not an MBTiles file"):
+    with pytest.raises(tilearchive.TileArchiveError,
+                       match=f"{text}: neither an MBTiles file .* nor a PMTiles archive"):
         tilearchive.open_archive(text)
     vector = tmp_path / "vector.mbtiles"
     with sqlite3.connect(vector) as db:
         db.executescript(tilefetch.SCHEMA)
         db.execute("INSERT INTO metadata VALUES ('format', 'pbf')")
         db.execute("INSERT INTO tiles VALUES (1, 0, 0, ?)", (b"\x1a\x00",))
-    with pytest.raises(tilearchive.TileArchiveError, match="vector archive"):
+    with pytest.raises(tilearchive.TileArchiveError, match="bring it as PMTiles"):
         tilearchive.open_archive(vector)
     empty = tmp_path / "empty.mbtiles"
     with sqlite3.connect(empty) as db:
@@ -308,5 +305,5 @@ def test_export_command_with_an_offline_map(standin, tmp_path, capsys):
     bad.write_text("x")
     assert cli.main(["export", "2022-01-05", "--out", str(tmp_path / "b.html"),
                      "--offline-map", str(bad)]) == 2
-    assert "not an MBTiles file" in capsys.readouterr().err
+    assert "neither an MBTiles file" in capsys.readouterr().err
     assert not (tmp_path / "b.html").exists()
