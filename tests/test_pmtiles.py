@@ -313,3 +313,34 @@ def test_export_command_with_a_vector_archive(vector, renderer, tmp_path, capsys
     assert "kz.vectorMap(" in out.read_text()
     assert "vector PMTiles" in capsys.readouterr().err
 
+
+
+# --------------------------------------------------------------------------- the sidebar
+
+def sidebar_text(vector_path, monkeypatch, package=None) -> str:
+    from streamlit.testing.v1 import AppTest
+
+    if package is not None:
+        monkeypatch.setattr(assets, "RENDERER_PACKAGE", package)
+    monkeypatch.setenv("DASHBOARD_OFFLINE_MAP", str(vector_path))
+    at = AppTest.from_file(str(assets.STATIC_DIR.parent / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    return "\n".join([el.value for el in at.sidebar.markdown]
+                     + [el.value for el in at.sidebar.warning])
+
+
+def test_the_sidebar_says_a_vector_archive_needs_the_renderer(tmp_path, monkeypatch):
+    path = vector_pmtiles(tmp_path / "no-renderer.pmtiles", (10, 11))
+    text = sidebar_text(path, monkeypatch, package=tmp_path / "not-installed")
+    assert "The offline map cannot be drawn" in text
+    assert "no-renderer.pmtiles is a vector PMTiles archive; drawing it needs the " \
+           "protomaps-leaflet renderer" in text
+    assert "Raster archives" in text
+
+
+def test_the_sidebar_says_a_vector_archive_is_loaded(renderer, tmp_path, monkeypatch):
+    path = vector_pmtiles(tmp_path / "loaded.pmtiles", (10, 11))
+    text = sidebar_text(path, monkeypatch)
+    assert "**Loaded:** Almaty extract (loaded.pmtiles, vector PMTiles)" in text
+    assert "Drawn on this machine by protomaps-leaflet" in text
+    assert "cannot be drawn" not in text
