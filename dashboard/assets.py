@@ -133,7 +133,7 @@ def offline_map_layer(archive: TileArchive, vendor_dir: Path = VENDOR_DIR,
     folder = f"{ASSET_ROOT}/{OFFLINE_MAP_DIR}/{archive.digest}"
     return OfflineLayer(
         attribution=archive.attribution or f"Offline map: {archive.path.name}",
-        bounds=archive.bounds, min_zoom=archive.min_zoom, max_zoom=archive.max_zoom,
+        bounds=archive.bounds, min_zoom=archive.first_zoom, max_zoom=archive.max_zoom,
         url=(f"{folder}/{VECTOR_FILE}" if archive.vector
              else f"{folder}/{{z}}/{{x}}/{{y}}.{archive.format}"),
         vector=archive.vector, renderer=renderer)

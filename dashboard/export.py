@@ -406,13 +406,17 @@ def offline_export_layer(archive: TileArchive, scenario: Scenario) -> tuple[Offl
         layer = OfflineLayer(**common, tiles={
             key: f"data:{mime};base64,{base64.b64encode(data).decode()}"
             for key, data in carried.tiles.items()})
-    note = (f"Streets: {archive.name} ({archive.kind}), {len(carried.tiles):,} tiles at zoom "
-            f"{carried.zooms[0]}–{carried.zooms[-1]}")
+    note = (f"Streets: {archive.name} ({archive.kind}), {len(carried.tiles):,} tiles at "
+            f"{_zooms(carried.zooms)}")
     if carried.left_out:
-        note += (f" (zoom {carried.left_out[0]}–{carried.left_out[-1]} left out: over the "
-                 f"{EXPORT_CAP_MB} MB a single file carries)")
+        note += (f" ({_zooms(carried.left_out)} left out: over the {EXPORT_CAP_MB} MB a single "
+                 "file carries)")
     note += f". {archive.attribution or 'No attribution stated in ' + archive.path.name}."
     return layer, note
+
+
+def _zooms(zooms: tuple[int, ...]) -> str:
+    return f"zoom {zooms[0]}" if len(zooms) == 1 else f"zoom {zooms[0]}–{zooms[-1]}"
 
 
 def pack_vector(archive: TileArchive, carried: InlineTiles) -> bytes:

@@ -65,6 +65,19 @@ class TileArchive:
         return self.format == "mvt"
 
     @property
+    def first_zoom(self) -> int:
+        """The lowest zoom the map draws and the export carries. A raster archive: its lowest
+        (map.js draws it smaller down to three zooms below). A vector extract: the zoom from
+        which one tile is at most twice as wide as the area held (or its lowest, if higher):
+        `pmtiles extract` keeps the whole low-zoom tiles over the area (countries, seas),
+        which would cover the basemap far beyond the city."""
+        if not self.vector:
+            return self.min_zoom
+        width = max(self.bounds[3] - self.bounds[1], 1e-6)
+        fit = math.ceil(math.log2(360 / (2 * width)))
+        return min(self.max_zoom, max(self.min_zoom, fit))
+
+    @property
     def kind(self) -> str:
         """In words: "raster MBTiles", "raster PMTiles", "vector PMTiles"."""
         return f"{'vector' if self.vector else 'raster'} {CONTAINERS[self.container]}"
@@ -339,9 +352,9 @@ class ExportTooLarge(TileArchiveError):
 def inline_tiles(archive: TileArchive, view: tuple[float, float, float, float],
                  cap: int | None = None) -> InlineTiles:
     """The archive's tiles within the view (south, west, north, east), zoom by zoom from the
-    lowest, as long as they stay under ``cap`` bytes (EXPORT_CAP_BYTES unless given); the
-    higher zooms are left out (and said so). Raises ExportTooLarge when not even the lowest
-    zoom fits."""
+    first drawn (TileArchive.first_zoom), as long as they stay under ``cap`` bytes
+    (EXPORT_CAP_BYTES unless given); the higher zooms are left out (and said so). Raises
+    ExportTooLarge when not even the lowest zoom fits."""
     cap = EXPORT_CAP_BYTES if cap is None else cap
     s, w, n, e = view
     s, w = max(s, archive.bounds[0]), max(w, archive.bounds[1])
@@ -349,7 +362,7 @@ def inline_tiles(archive: TileArchive, view: tuple[float, float, float, float],
     tiles: dict[str, bytes] = {}
     zooms: list[int] = []
     total = 0
-    for z in range(archive.min_zoom, archive.max_zoom + 1):
+    for z in range(archive.first_zoom, archive.max_zoom + 1):
         if s >= n or w >= e:
             break
         level: dict[str, bytes] = {}
@@ -372,5 +385,5 @@ def inline_tiles(archive: TileArchive, view: tuple[float, float, float, float],
             total += size
     if not zooms:
         raise TileArchiveError(f"{archive.path}: holds no tile within the export's view")
-    left = tuple(z for z in range(archive.min_zoom, archive.max_zoom + 1) if z > zooms[-1])
+    left = tuple(z for z in range(archive.first_zoom, archive.max_zoom + 1) if z > zooms[-1])
     return InlineTiles(tiles, tuple(zooms), left, total)

@@ -76,6 +76,18 @@ def test_a_vector_extract_is_read_with_its_layers_and_openstreetmap_credit(vecto
     assert {"earth", "water", "roads", "places"} <= set(layers)
 
 
+def test_a_vector_extract_is_drawn_from_the_zoom_its_tiles_stay_near_its_area(vector, raster,
+                                                                            tmp_path):
+    # pmtiles extract keeps whole low-zoom tiles (a country at zoom 5): not drawn over the
+    # basemap. Almaty's tiles (0.31 degrees wide) from zoom 10, where a tile is 0.35 degrees.
+    archive = tilearchive.open_archive(vector)
+    assert archive.min_zoom == 8 and archive.first_zoom == 10
+    assert tilearchive.open_archive(raster).first_zoom == 9  # raster: its lowest zoom
+    coarse = tilearchive.open_archive(vector_pmtiles(tmp_path / "coarse.pmtiles", (0, 6)))
+    # Its area is its zoom-6 tiles (5.6 degrees): from zoom 5 (11.25), below its highest.
+    assert coarse.min_zoom == 0 and coarse.first_zoom == 5
+
+
 def test_an_extract_stating_no_attribution_still_credits_openstreetmap(tmp_path):
     archive = tilearchive.open_archive(vector_pmtiles(tmp_path / "a.pmtiles", (10, 11),
                                                       attribution=None))
@@ -210,6 +222,7 @@ def test_a_vector_archive_is_copied_whole_with_its_renderer(vector, renderer, tm
     copied = (tmp_path / "vendor" / "protomaps-leaflet" / "protomaps-leaflet.js").read_text()
     assert "protomapsL" in copied and "sourceMappingURL" not in copied
     assert layer.attribution == "© OpenStreetMap"
+    assert (layer.min_zoom, layer.max_zoom) == (archive.first_zoom, 13)
 
 
 def test_a_vector_archive_without_the_renderer_says_what_it_needs(vector, tmp_path):
@@ -245,6 +258,18 @@ def test_dev_installs_the_renderer_where_the_app_looks_for_it():
     assert dev.RENDERER_DIR != dev.NODE_DIR  # npm would remove axe-core from a shared folder
 
 
+def test_run_goes_on_without_npm_and_the_tests_ask_for_it(tmp_path, monkeypatch, capsys):
+    import dev
+
+    monkeypatch.setattr(dev, "RENDERER_SCRIPT", tmp_path / "missing.js")
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
+    assert dev.ensure_renderer(required=False) is None
+    assert "npm not found: vector PMTiles offline maps will not be drawn (raster ones are)" \
+        in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="npm is required to install protomaps-leaflet"):
+        dev.ensure_renderer(required=True)
+
+
 # --------------------------------------------------------------------------- the export
 
 def test_export_carries_raster_pmtiles_tiles(raster, scenario):
@@ -271,25 +296,27 @@ def test_export_carries_the_vector_archive_and_its_renderer(vector, renderer, sc
     check_self_contained(page)
     assert "protomapsL" in page and "kz.vectorMap = function" in page
     assert "sourceMappingURL" not in page
-    assert "Streets: Almaty extract (vector PMTiles), 80 tiles at zoom 8–13" in page
+    # From the first zoom drawn: one tile at most twice as wide as the area (zoom 10 here).
+    stored = {(z, x, y): d for z, x, y, d in tilearchive.tiles_of(archive) if z >= 10}
+    assert f"Streets: Almaty extract (vector PMTiles), {len(stored)} tiles at zoom 10–13" \
+        in page
     carried = tilearchive.open_archive(carried_archive(page, tmp_path))
-    assert carried.vector and carried.tiles == archive.tiles
+    assert carried.vector and carried.tiles == len(stored)
     with PMTilesFile(carried.path) as source:
         assert source.header["tile_compression"] == Compression.GZIP
         assert source.metadata["attribution"] == PMTilesFile(vector).metadata["attribution"]
-    stored = {(z, x, y): d for z, x, y, d in tilearchive.tiles_of(archive)}
     assert {(z, x, y): d for z, x, y, d in tilearchive.tiles_of(carried)} == stored
 
 
 def test_export_of_a_vector_archive_leaves_out_zooms_over_the_cap(vector, renderer, scenario,
                                                                   tmp_path, monkeypatch):
     archive = tilearchive.open_archive(vector)
-    low = sum(len(d) for z, _, _, d in tilearchive.tiles_of(archive) if z <= 10)
+    low = sum(len(d) for z, _, _, d in tilearchive.tiles_of(archive) if 10 <= z <= 11)
     monkeypatch.setattr(tilearchive, "EXPORT_CAP_BYTES", low + 1)
     page = day_html(as_of(scenario, scenario.days[3]), scenario, archive)
-    assert "zoom 8–10 (zoom 11–13 left out: over the 25 MB a single file carries)" in page
+    assert "zoom 10–11 (zoom 12–13 left out: over the 25 MB a single file carries)" in page
     carried = tilearchive.open_archive(carried_archive(page, tmp_path))
-    assert (carried.min_zoom, carried.max_zoom) == (8, 10)
+    assert (carried.min_zoom, carried.max_zoom) == (10, 11)
 
 
 def test_export_of_a_vector_archive_without_the_renderer_is_refused(vector, scenario,

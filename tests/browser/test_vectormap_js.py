@@ -42,7 +42,8 @@ def page_html(options: dict, renderer: bool = True) -> str:
             f"{pagefiles.script('map.js')}<script>{script}</script>"
             f"{pagefiles.script('vectormap.js')}</head><body>"
             "<div id='map' style='width:600px;height:400px'></div><script>"
-            f"window.map_div = L.map('map').setView({list(CENTRE)}, 12);"
+            # As the app's map (mapview.base_map): its own lowest zoom, not the layers'.
+            f"window.map_div = L.map('map', {{minZoom: 3}}).setView({list(CENTRE)}, 12);"
             f"window.layer = kz.vectorMap(map_div, {json.dumps(options)});"
             "</script></body></html>")
 
@@ -131,3 +132,15 @@ def test_without_the_renderer_nothing_is_drawn_and_the_map_says_why(open_page, a
                                renderer=False))
     assert page.evaluate("() => window.layer") is None
     assert page.evaluate("() => map_div.getContainer().dataset.offlineMap") == "no-renderer"
+
+
+def test_below_its_first_zoom_the_archive_is_not_drawn(open_page, archive):
+    # The server names the first zoom (tilearchive's first_zoom): an extract's low-zoom tiles
+    # hold whole countries, never drawn over the basemap.
+    page = open_page(page_html(options(data=base64.b64encode(archive).decode(), minZoom=10)))
+    wait_for_lake(page)
+    page.evaluate("() => map_div.setView([43.24, 76.925], 9, {animate: false})")
+    assert page.evaluate("() => map_div.getZoom()") == 9
+    page.wait_for_function("() => map_div.getPane('offline').querySelectorAll("
+                           "'canvas.leaflet-tile').length === 0")
+    assert page.evaluate(PIXEL_AT, ["map_div", *CENTRE]) is None

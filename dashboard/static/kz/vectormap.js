@@ -3,7 +3,9 @@
  * `protomapsL`, loaded before this file; it carries the pmtiles reader). Loaded after map.js.
  *
  * kz.vectorMap(map, {url | data, attribution, bounds, minZoom, maxZoom}): draws the archive in
- *   the offline pane (kz.offlinePane), between the vector basemap and the day's layers.
+ *   the offline pane (kz.offlinePane), between the vector basemap and the day's layers, from
+ *   zoom minZoom (the server chooses it: tilearchive's first_zoom) up, its tiles drawn larger
+ *   beyond maxZoom.
  *   `url`: the archive on the app's own server, read with HTTP range requests. `data`: the
  *   archive itself in base64 (the offline export), read from a Blob: no request at all.
  *   Without the renderer nothing is drawn and the map's container says so
@@ -57,7 +59,7 @@
     var layer = root.protomapsL.leafletLayer({
       url: archive, flavor: kz.VECTOR_FLAVOR, lang: 'en', pane: kz.offlinePane(map),
       attribution: o.attribution, bounds: o.bounds, maxDataZoom: o.maxZoom,
-      minZoom: Math.max(0, o.minZoom - 3), maxZoom: 19, kzOffline: true
+      minZoom: o.minZoom, maxZoom: 19, kzOffline: true
     });
     layer.backgroundColor = undefined;
     layer.addTo(map);
