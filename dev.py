@@ -113,8 +113,10 @@ def ensure_renderer(required: bool) -> Path | None:
         return None
     say(f"installing {RENDERER_PACKAGE} into {RENDERER_DIR.relative_to(ROOT)} (npm)")
     RENDERER_DIR.mkdir(parents=True, exist_ok=True)
+    # Bounded waits: `run` must start soon even where the registry cannot be reached.
     done = subprocess.call([npm, "install", "--prefix", str(RENDERER_DIR), "--no-audit",
-                            "--no-fund", "--no-save", "--silent", RENDERER_PACKAGE], cwd=ROOT)
+                            "--no-fund", "--no-save", "--silent", "--fetch-retries=1",
+                            "--fetch-timeout=30000", RENDERER_PACKAGE], cwd=ROOT)
     if done != 0 or not RENDERER_SCRIPT.exists():
         if required:
             sys.exit(f"[dev] npm could not install {RENDERER_PACKAGE}")
