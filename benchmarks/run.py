@@ -870,36 +870,76 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-GOALS = {
-    "dashboard": ("≤ 1.5× floor, < 150 ms", 1.5),
-    "dashboard-10k": ("≤ 3× floor", 3.0),
-    "dashboard-100k": ("usable", None),
-    "dashboard-acled-100k": ("usable", None),
-    "dashboard-acled-1m": ("usable", None),
-}
-# "usable": every step drew the new day's map, and in 95 % of the steps the map was drawn and
-# the page had handled the whole rerun within 2 s.
+# The goals, each a figure of one target measured against the floor's in the same run (or
+# against a fixed limit). Printed beside the figures, never asserted.
+# (target, figure, summary key, floor key or None, ratio or None, limit in ms or None, text)
+GOALS = (
+    ("dashboard", "map drawn", "median", "median", 1.0, None, "≤ 1× floor"),
+    ("dashboard-acled-1k", "map drawn", "median", "median", 1.0, None, "≤ 1× floor"),
+    ("dashboard-acled-10k", "map drawn", "median", "median", 1.0, None, "≤ 1× floor"),
+    ("dashboard", "whole page follows", "page_median", "median", 2.0, None, "≤ 2× floor"),
+    ("dashboard-acled-10k", "whole page follows", "page_median", "median", 3.0, None,
+     "≤ 3× floor"),
+    ("dashboard-acled-100k", "whole page follows, p95", "page_p95", None, None, 1000.0,
+     "< 1 s at p95"),
+    ("dashboard-acled-100k", "map drawn, p95", "p95", None, None, 1000.0, "< 1 s at p95"),
+    ("dashboard", "first paint", "cold_later", "cold_later", 1.5, None, "≤ 1.5× floor's"),
+    ("dashboard-acled-10k", "first paint", "cold_later", "cold_later", 1.5, None,
+     "≤ 1.5× floor's"),
+)
+# "usable" (the step table's goal column for the largest targets): every step drew the new
+# day's map, and in 95 % of the steps the map was drawn and the page had handled the whole
+# rerun within 2 s.
+USABLE = ("dashboard-100k", "dashboard-acled-100k", "dashboard-acled-1m")
 USABLE_P95_MS = 2000
 
 
 def _goal(name: str, summary: dict, floor: float | None) -> tuple[str, str]:
-    if name not in GOALS:
-        return "", ""
-    text, ratio = GOALS[name]
-    median = summary["median"]
-    if median is None:
-        return text, "not met (no step completed)"
-    if ratio is None:
+    """The step table's goal column: map drawn against the floor, or "usable"."""
+    if name in USABLE:
         ok = (summary["timeouts"] == 0 and summary["invalid"] == 0
               and summary["p95"] is not None and summary["p95"] < USABLE_P95_MS
               and (summary["page_rerun_p95"] or 0) < USABLE_P95_MS)
-        return text, "met" if ok else "not met"
+        return "usable", "met" if ok else "not met"
+    goal = next((g for g in GOALS if g[0] == name and g[2] == "median"), None)
+    if goal is None:
+        return "", ""
+    if summary["median"] is None:
+        return goal[6], "not met (no step completed)"
     if floor is None:
-        return text, "? (no floor)"
-    ok = median <= ratio * floor
-    if name == "dashboard":
-        ok = ok and median < 150
-    return text, "met" if ok else "not met"
+        return goal[6], "? (no floor)"
+    return goal[6], "met" if summary["median"] <= goal[4] * floor else "not met"
+
+
+def goal_lines(summaries: dict) -> list[str]:
+    """One line per goal whose target ran: the figure, its ratio to the floor's, the verdict."""
+    floor = summaries.get("floor", {})
+    rows = []
+    for target, figure, key, floor_key, ratio, limit, text in GOALS:
+        s = summaries.get(target)
+        if s is None:
+            continue
+        value = s.get(key)
+        if value is None:
+            rows.append(f"| {target} | {figure} | — | — | {text} | not met (no figure) |")
+            continue
+        if limit is not None:
+            rows.append(f"| {target} | {figure} | {value:,.0f} ms | — | {text} | "
+                        f"{'met' if value < limit else 'not met'} |")
+            continue
+        base = floor.get(floor_key)
+        if not base:
+            rows.append(f"| {target} | {figure} | {value:,.0f} ms | — | {text} | ? (no floor) |")
+            continue
+        verdict = "met" if value <= ratio * base else "not met"
+        rows.append(f"| {target} | {figure} | {value:,.0f} ms | {value / base:.2f}× "
+                    f"({base:,.0f} ms) | {text} | {verdict} |")
+    if not rows:
+        return []
+    return ["", "Goals, each against the floor measured in this run (floor: its step median; "
+            "for first paint, its cold visits' median):", "",
+            "| target | figure | value | × floor (floor) | goal | verdict |",
+            "|---|---|--:|--:|---|---|", *rows]
 
 
 def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) -> str:
@@ -923,6 +963,7 @@ def report(results: list[dict], machine: dict, elapsed_s: float, cfg: Settings) 
     ]
     if results:
         lines += _step_table(results, summaries, floor)
+        lines += goal_lines(summaries)
     if loads:
         lines += _load_table(loads)
     memory = [r for r in results if r.get("memory")]

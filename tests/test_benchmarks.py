@@ -51,3 +51,27 @@ def test_an_acled_shaped_export_imports_with_nothing_set_aside(tmp_path):
 def test_the_benchmark_runs_each_acled_shaped_size():
     sizes = {t.acled for t in TARGETS if t.acled}
     assert sizes == {1_000, 10_000, 100_000, 1_000_000}
+
+
+def test_each_goal_is_printed_with_its_figure_ratio_and_verdict():
+    from benchmarks.run import GOALS, goal_lines
+
+    targets = {g[0] for g in GOALS}
+    assert targets <= {t.name for t in TARGETS}  # every goal names a target that runs
+    base = {"median": 40.0, "page_median": 40.0, "cold_later": 1000.0, "p95": 50.0,
+            "page_p95": 50.0}
+    summaries = {"floor": base,
+                 "dashboard": {**base, "median": 30.0, "page_median": 90.0,
+                               "cold_later": 1600.0},
+                 "dashboard-acled-100k": {**base, "page_p95": 1200.0, "p95": 300.0}}
+    table = "\n".join(goal_lines(summaries))
+    assert "| dashboard | map drawn | 30 ms | 0.75× (40 ms) | ≤ 1× floor | met |" in table
+    assert "| dashboard | whole page follows | 90 ms | 2.25× (40 ms) | ≤ 2× floor | not met |" \
+        in table
+    assert "| dashboard | first paint | 1,600 ms | 1.60× (1,000 ms) | ≤ 1.5× floor's | " \
+        "not met |" in table
+    assert "| dashboard-acled-100k | whole page follows, p95 | 1,200 ms | — | < 1 s at p95 | " \
+        "not met |" in table
+    assert "| dashboard-acled-100k | map drawn, p95 | 300 ms | — | < 1 s at p95 | met |" in table
+    assert "acled-10k" not in table  # a target that did not run has no line
+    assert goal_lines({"floor": base}) == []
