@@ -138,3 +138,19 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
             except Exception as exc:  # noqa: BLE001 - a screenshot must not mask the failure
                 print(f"could not save failure screenshot: {exc}", file=sys.stderr)
         context.close()
+
+
+def open_exported_file(browser: Browser, path: Path) -> tuple:
+    """An exported day's HTML opened from disk in a fresh context, its map drawn: (context,
+    page, every request's URL, the page's script errors)."""
+    from dashboard import frames
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda req: requests.append(req.url))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_function(frames.DRAWN)
+    return context, page, requests, errors

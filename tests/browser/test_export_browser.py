@@ -14,6 +14,7 @@ from dashboard.frames import render_frames
 from dashboard.mapview import AIRPORT_COLOURS, LAYER_KEYS, day_label, layer_features
 from dashboard.scenario import DEFAULT_DATA_DIR
 from dashboard.timeline import as_of
+from tests.browser.conftest import open_exported_file
 
 LAYER_COUNTS = """() => {
   const out = {};
@@ -35,14 +36,7 @@ def exported_page(browser, scenario, tmp_path):
     state = as_of(scenario, date(2022, 1, 7))
     path = tmp_path / "kazakhstan-2022-01-07.html"
     path.write_text(day_html(state, scenario), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda req: requests.append(req.url))
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(path.as_uri())
-    page.wait_for_function(frames.DRAWN)
+    context, page, requests, errors = open_exported_file(browser, path)
     yield page, state, requests, errors, path
     context.close()
 

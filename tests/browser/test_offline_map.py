@@ -19,7 +19,13 @@ from dashboard import frames, tilefetch
 from dashboard.export import day_html
 from dashboard.timeline import as_of
 from harness.browser import renderer_script
-from tests.browser.conftest import ARTIFACTS, external_requests, map_frame, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    external_requests,
+    map_frame,
+    open_exported_file,
+    wait_for_app,
+)
 from tests.pmtiles_fixture import (
     CENTRE,
     EARTH,
@@ -217,14 +223,7 @@ def open_export(browser, scenario, archive_path, tmp_path, name: str):
     path = tmp_path / name
     path.write_text(day_html(as_of(scenario, date(2022, 1, 7)), scenario,
                              open_archive(archive_path)), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    context.on("request", lambda req: requests.append(req.url))
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(path.as_uri())
-    page.wait_for_function(frames.DRAWN)
+    context, page, requests, errors = open_exported_file(browser, path)
     page.evaluate(f"() => window.kzMap.setView({list(CENTRE)}, 12, {{animate: false}})")
     return context, page, requests, errors
 
