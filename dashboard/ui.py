@@ -523,7 +523,24 @@ def day_panel(state: DayState, loaded: Scenario) -> None:
     st.html(daypanel.summary_html(state, loaded))
     with st.container():
         start = events_page(len(state.events))
-    st.html(daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE)
+    _panel_component()(key=PANEL_KEY, data={"html": panel_html(state, loaded, start)})
+
+
+PANEL_KEY = "daypanel"
+
+
+@st.cache_resource(show_spinner=False)
+def _panel_component():
+    """The panel's component (static/kz/panel.js): the page puts the server's HTML in place
+    without running Streamlit's sanitiser over it on every step (the text from the data is
+    escaped where the HTML is written)."""
+    return st.components.v2.component("kz_daypanel", js=pagefiles.text("panel.js"),
+                                      isolate_styles=False)
+
+
+def panel_html(state: DayState, loaded: Scenario, start: int) -> str:
+    """The events of the shown page, the sources' advice, the trends and the coverage."""
+    return (daypanel.events_html(state, loaded, start, EVENTS_PER_PAGE)
             + daypanel.advice_details_html(state, loaded)
             + daypanel.followed_html(loaded)
             + trends.trends_html(loaded, state.day)
@@ -543,10 +560,18 @@ def _with_streets(state: DayState, loaded: Scenario, archive: TileArchive) -> st
         return day_html(state, loaded)
 
 
+DOWNLOADS_KEY = "downloads_open"
+
+
 def downloads(state: DayState, loaded: Scenario, archive: TileArchive | None = None) -> None:
-    """The day for slides and notes; each file is built only when its button is pressed."""
+    """The day for slides and notes; each file is built only when its button is pressed. The
+    buttons are drawn only while their box is open, so a step of the day sends one element
+    for them, not one for each format."""
     stem = f"kazakhstan-{state.day.isoformat()}"
-    with st.sidebar.expander("Download this day"):
+    box = st.sidebar.expander("Download this day", key=DOWNLOADS_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for fmt in FORMATS:
             build = fmt.build
             if fmt.key == "html" and archive is not None:
@@ -585,11 +610,20 @@ def presentation(state: DayState, loaded: Scenario, basemap_url: str, layers: tu
                   version, offline)
 
 
-def keep_hidden_widgets() -> None:
-    """Presentation mode leaves the search out; what was typed there is kept for later."""
-    for key in ("find", "pick", "route_from", "route_to", "route_km"):
+ROUTE_KEY = "route_open"
+ROUTE_FIELDS = ("route_from", "route_to", "route_km")
+
+
+def keep_values(keys: tuple[str, ...]) -> None:
+    """Boxes not drawn on this run keep what was typed in them for the run that draws them."""
+    for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def keep_hidden_widgets() -> None:
+    """Presentation mode leaves the search out; what was typed there is kept for later."""
+    keep_values(("find", "pick", *ROUTE_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -691,9 +725,12 @@ def route_finder(asked: tuple | None) -> None:
     """"From A to B": the boxes, and the answer ``route_asked`` gave before the map was drawn
     (the straight line on the shown day, route.py), in words with its sources; the panel's
     HTML is travelpanel.route_html."""
-    with st.expander("From A to B (a straight line, not a road route)",
-                     expanded=bool(st.session_state.get("route_from")
-                                   and st.session_state.get("route_to"))):
+    box = st.expander("From A to B (a straight line, not a road route)", key=ROUTE_KEY,
+                      on_change="rerun")
+    if not box.open:  # its boxes are drawn only while it is open; what they hold is kept
+        keep_values(ROUTE_FIELDS)
+        return
+    with box:
         st.text_input("From", key="route_from",
                       placeholder="Place, airport, city, or 43.238, 76.945")
         st.text_input("To", key="route_to",

@@ -25,6 +25,7 @@ from dashboard.mapview import day_label, layer_features
 from dashboard.scenario import EVENT_CATEGORIES, load_scenario
 from dashboard.snapshot import snapshot
 from dashboard.timeline import as_of
+from tests.apppage import page_html
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -460,7 +461,7 @@ def test_app_opens_the_imported_folder(generated):
         last = scenario.days[-1]
         at.select_slider[0].set_value(last).run()
         assert not at.exception
-        html = "\n".join(el.proto.body for el in at.get("html"))
+        html = page_html(at)
         assert day_label(last) in html
         assert html.count("data-event=") == len(as_of(scenario, last).events)
     finally:

@@ -34,6 +34,7 @@ from dashboard.scenario import (
 )
 from dashboard.snapshot import snapshot
 from dashboard.timeline import as_of
+from tests.apppage import page_html
 from tests.hostile.cases import ALL, CASES, LAST, NEW, NON_ASCII, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -530,7 +531,7 @@ def test_the_app_runs_on_the_rest_and_counts_what_it_set_aside(name, tmp_path):
     assert "kz.dayStep(" in args["feature_group"]  # the day's layers, drawn by the page
     first = loaded.days[0]
     state = as_of(loaded, first)
-    html = "\n".join(el.proto.body for el in at.get("html"))
+    html = page_html(at)
     assert f"<h4 class='kz-h'>Events ({len(state.events)})</h4>" in html
     assert "kz-headline" in html and f"{first:%a} {first.day} {first:%b %Y}" in html
     assert html.count("data-event=") == len(state.events)

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from dashboard import gazetteer, route
+from dashboard import gazetteer, route, ui
 from dashboard.cli import main
 from dashboard.timeline import as_of
 from dashboard.travel import active_dangers
+from tests.apppage import open_box, page_html
 from tests.test_verdicts import _inside
 
 G = Geodesic.WGS84
@@ -397,7 +398,7 @@ def test_readme_lists_every_command():
 def test_the_panel_answers_from_a_to_b_with_sources():
     from tests.test_app import page_html, run_app
 
-    at = run_app({"day": "2022-01-08"})
+    at = open_box(run_app({"day": "2022-01-08"}), ui.ROUTE_KEY)
     at.text_input(key="route_from").set_value("Taraz").run()
     at.text_input(key="route_to").set_value("Almaty").run()
     assert not at.exception
@@ -419,7 +420,7 @@ def test_the_panel_answers_from_a_to_b_with_sources():
 def test_the_panel_escapes_what_was_typed_and_says_when_nothing_is_found():
     from tests.test_app import page_html, run_app
 
-    at = run_app({"day": "2022-01-05"})
+    at = open_box(run_app({"day": "2022-01-05"}), ui.ROUTE_KEY)
     at.text_input(key="route_from").set_value("Almaty").run()
     at.text_input(key="route_to").set_value("<img src=x onerror=alert(1)>").run()
     assert not at.exception
@@ -433,7 +434,7 @@ def test_the_route_is_drawn_on_the_map_in_the_same_step():
     (the answer is computed before the map), framed once; the tooltip says it is no road."""
     from tests.test_app import map_step, run_app
 
-    at = run_app({"day": "2022-01-05"})
+    at = open_box(run_app({"day": "2022-01-05"}), ui.ROUTE_KEY)
     assert '"route"' not in map_step(at)
     at.text_input(key="route_from").set_value("Almaty International Airport").run()
     at.text_input(key="route_to").set_value("Republic Square").run()
@@ -441,6 +442,27 @@ def test_the_route_is_drawn_on_the_map_in_the_same_step():
     assert '"route"' in step and "not a road route" in step
     assert "route-start-" in step and "route-end-" in step and "route-crossed-" in step
     assert 'kz.moveOnce(' in step and '"route:' in step
+
+
+def test_a_closed_route_box_draws_no_boxes_and_keeps_what_they_hold():
+    """Closed, the box is one element on a step; what was typed stays, the line stays on
+    the map, and opening the box again shows the ends and the answer."""
+    from tests.test_app import map_step, run_app
+
+    at = open_box(run_app({"day": "2022-01-05"}), ui.ROUTE_KEY)
+    at.text_input(key="route_from").set_value("Almaty International Airport").run()
+    at.text_input(key="route_to").set_value("Republic Square").run()
+    at.session_state[ui.ROUTE_KEY] = False
+    at.run()
+    assert not at.exception
+    assert not [t for t in at.text_input if t.key in ui.ROUTE_FIELDS]
+    assert not [n for n in at.number_input if n.key in ui.ROUTE_FIELDS]
+    at.button(key="next").click().run()  # a step with the box closed
+    assert '"route"' in map_step(at)
+    at = open_box(at, ui.ROUTE_KEY)
+    assert at.text_input(key="route_from").value == "Almaty International Airport"
+    assert at.text_input(key="route_to").value == "Republic Square"
+    assert "data-testid='kz-route'" in page_html(at)
 
 
 def test_route_features_escape_and_mark_each_danger(scenario):
@@ -464,7 +486,7 @@ def test_a_map_click_can_set_either_end_of_the_route():
     from dashboard import ui
     from tests.test_app import run_app
 
-    at = run_app({"day": "2022-01-05"})
+    at = open_box(run_app({"day": "2022-01-05"}), ui.ROUTE_KEY)
     at.button(key="pick-route_from").click().run()
     assert at.toggle(key="pick").value is True
     assert any("sets From of the route" in c.value for c in at.caption)
