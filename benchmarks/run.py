@@ -226,13 +226,14 @@ ARM_RUN = """() => {
   window.__kzRunDone = 0;
   const app = document.querySelector('[data-testid="stApp"]');
   let started = false;
-  const obs = new MutationObserver(() => {
+  const obs = new MutationObserver(records => {
     const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') { started = true; }
-    else if (started && state === 'notRunning') { obs.disconnect(); requestAnimationFrame(() => {
+    if (state === 'running' || records.some(r => r.oldValue === 'running')) { started = true; }
+    if (started && state === 'notRunning') { obs.disconnect(); requestAnimationFrame(() => {
       window.__kzRunDone = performance.timeOrigin + performance.now(); }); }
   });
-  obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  obs.observe(app, {attributes: true, attributeOldValue: true,
+                    attributeFilter: ['data-test-script-state']});
 }"""
 
 # The whole page follows: the first animation frame in which the headline names the new day.
@@ -413,6 +414,7 @@ class Wire:
                 if kind == "script_finished" and t >= starts[0]]
         if ends:
             step.page_rerun_ms = ends[0] - starts[0]
+            step.run_end_at = ends[0]
         maps = [t for (t, _), (kind, _) in zip(page_received, received, strict=True)
                 if kind == "map" and t >= starts[0]]
         if maps:
@@ -502,6 +504,7 @@ class Step:
     layer_span_ms: float | None = None  # first to last day layer added in the step
     page_ms: float | None = None  # click -> the whole page shows the new day (its headline)
     run_ms: float | None = None  # click -> the step's run ended and its page was drawn
+    run_end_at: float | None = None  # when the page got script_finished (absolute, ms)
 
 
 def run_steps(browser: Browser, server: Server, target: Target, cfg: Settings,
@@ -601,11 +604,14 @@ def _one_step(page: Page, server: Server, target: Target, day: date, direction: 
         page_done = _poll(page, lambda: _eval(page, "() => window.__kzPageDone || 0"),
                           timeout, "headline")
         step.page_ms = float(page_done) - float(clicked)  # type: ignore[arg-type]
-    if target.kind in ("floor", "dashboard"):
-        run_done = _poll(page, lambda: _eval(page, "() => window.__kzRunDone || 0"),
-                         timeout, "run end")
-        step.run_ms = float(run_done) - float(clicked)  # type: ignore[arg-type]
     wire.since(page, mark, step, server)
+    if target.kind in ("floor", "dashboard"):
+        # wait_for_app saw the run end; when the page went from running to notRunning within
+        # one of its renders the attribute never showed running, and the run's end is the
+        # page's receipt of script_finished instead.
+        run_done = page.evaluate("() => window.__kzRunDone || 0") or step.run_end_at
+        if run_done:
+            step.run_ms = float(run_done) - float(clicked)  # type: ignore[arg-type]
     if step.map_delta_at is not None:
         step.to_map_delta_ms = step.map_delta_at - float(clicked)
     step.long_tasks_ms = page.evaluate(
@@ -849,7 +855,8 @@ def summarise(result: dict) -> dict:
     steps = result["steps"]
     ms = [s["ms"] for s in steps if s["ms"] is not None]
     server = [s["server_ms"] for s in steps if s["server_ms"] is not None]
-    cpu = [s["server_cpu_ms"] for s in steps if s["ms"] is not None]
+    cpu = [s["server_cpu_ms"] for s in steps
+           if s["ms"] is not None and s["server_cpu_ms"] is not None]
     page_rerun = [s["page_rerun_ms"] for s in steps if s["page_rerun_ms"] is not None]
     to_map = [s["to_map_delta_ms"] for s in steps if s["to_map_delta_ms"] is not None]
     whole = [s.get("page_ms") for s in steps if s.get("page_ms") is not None]
