@@ -261,8 +261,9 @@ def day_selector(loaded: Scenario) -> date:
         st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
                   args=(days,), help="Steps through the days by itself and stops on the last "
                   "one.")
-        st.selectbox("Speed", SPEEDS, index=1, key="speed", label_visibility="collapsed",
-                     format_func=lambda s: f"{s:g} s/day", width=110)
+        st.segmented_control("Speed", SPEEDS, default=SPEEDS[1], key="speed",
+                             label_visibility="collapsed", help="Seconds a day while playing",
+                             format_func=lambda s: f"{s:g} s/day")
         # The strip's frame on the shown day (time_strip): a style with no height, in this
         # row so that it takes no line of the page of its own.
         st.html(timestrip.day_style(loaded, current))

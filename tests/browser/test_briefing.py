@@ -54,8 +54,7 @@ def _artifacts():
 def test_play_reaches_the_last_day_by_itself(page, app_server):
     frame = open_day(page, app_server, "2022-01-08")
     frame.evaluate("() => { window.__kz_marker = 'kept'; }")
-    page.get_by_role("combobox", name="Speed").click()
-    page.get_by_role("option", name="1 s/day").click()
+    page.locator(".st-key-speed").get_by_role("radio", name="1 s/day", exact=True).click()
     wait_for_app(page)
     page.get_by_role("button", name="▶ Play").click()
     page.get_by_role("button", name="⏸ Pause").wait_for()
