@@ -45,7 +45,9 @@ class StatusKind:
     heading: str  # the legend's heading for its values
     values: tuple[Value, ...]
     layer: str  # the map layer that draws it
-    mark: str = "dot"  # how the legend draws it: dot, sq (an area), ring (a line around)
+    # how the legend draws it: dot, sq (an area), ring (a line around), hatch (an area in
+    # stripes of its colour: the map draws the kind's areas so, static/kz/map.js kz.hatch)
+    mark: str = "dot"
     headline_of: tuple[str, ...] = ()  # the place kinds whose headline status this is
 
     def value(self, key: str) -> Value | None:
@@ -74,7 +76,7 @@ STATUS_KINDS: tuple[StatusKind, ...] = (
         Value("avoid", "avoid-zone", AVOID_COLOUR, danger="avoid-zone"),
         Value("closed_to_public", "closed to the public", AVOID_COLOUR,
               danger="site closed to the public"),
-    ), layer="zones", mark="sq"),
+    ), layer="zones", mark="hatch"),
     StatusKind("checkpoint", "Zones", (
         Value("active", "checkpoints active", CHECKPOINT_COLOUR, danger="checkpoint"),
     ), layer="checkpoints", mark="ring", headline_of=("checkpoint",)),

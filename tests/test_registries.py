@@ -239,3 +239,16 @@ def test_readme_names_every_export_format():
     line = next(line for line in text.splitlines() if "python -m dashboard export" in line)
     for fmt in FORMATS:
         assert fmt.extensions[0] in line, fmt.key
+
+
+def test_avoid_zones_are_hatched_on_the_map_and_in_the_legend(scenario):
+    """Areas are told apart by shape as well as colour: the avoid-zones' stripes (the kind's
+    legend mark) are drawn on each of its areas and shown so in the legend."""
+    from dashboard.vocab import AVOID_COLOUR, STATUS_KIND
+
+    assert STATUS_KIND["avoid"].mark == "hatch"
+    zones = [f for day in scenario.days
+             for f in mapview.layer_features(as_of(scenario, day), scenario, "zones")]
+    assert zones and all(f["properties"]["hatch"] == AVOID_COLOUR for f in zones)
+    legend = mapview.legend_html()
+    assert "class='hatch'" in legend and "Avoid-zone" in legend

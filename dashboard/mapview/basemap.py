@@ -91,8 +91,8 @@ def legend_html() -> str:
     with "No report"), the day's event categories, the restrictions drawn on the map. Each
     row shows the marker's colour and shape (map.css draws the shapes) and says it in words."""
     def dot(colour: str, label: str, cls: str = "") -> str:
-        return (f"<div><i class='{cls}' style='background:{colour};border-color:{colour}'></i>"
-                f"{esc(label)}</div>")
+        return (f"<div><i class='{cls}' style='background:{colour};border-color:{colour};"
+                f"color:{colour}'></i>{esc(label)}</div>")
 
     rows: list[str] = []
     heading = None
@@ -105,7 +105,7 @@ def legend_html() -> str:
 
     def mark(kind, value) -> str:
         """Rings and areas keep their mark; points (airports, sites held) show their shape."""
-        return {"ring": "ring", "sq": "sq"}[kind.mark] if kind.key in (
+        return {"ring": "ring", "sq": "sq", "hatch": "hatch"}[kind.mark] if kind.key in (
             "avoid", "checkpoint", "guard") else value.shape
 
     for kind in STATUS_KINDS:

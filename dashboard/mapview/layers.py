@@ -102,9 +102,13 @@ def _zone_features(state: DayState, scenario: Scenario) -> list[dict]:
         popup = popup_html(scenario, place.name,
                        [_status_line(status), esc(place.detail), precision_note(place)],
                        list(status.sources) + list(place.sources))
-        features.append(place_feature(place, tooltip=tooltip, popup=popup, px=10, style={
+        hatch = STATUS_KIND["avoid"].mark == "hatch"
+        feature = place_feature(place, tooltip=tooltip, popup=popup, px=10, style={
             "color": AVOID_COLOUR, "weight": 2, "dashArray": "5 4", "fillColor": AVOID_COLOUR,
-            "fillOpacity": 0.18}))
+            "fillOpacity": 0.5 if hatch else 0.18})
+        if hatch:  # stripes, not a plain fill (kz.hatch): told from the other areas by shape
+            feature["properties"]["hatch"] = AVOID_COLOUR
+        features.append(feature)
     return features
 
 

@@ -323,6 +323,30 @@ def test_features_are_shaped_named_and_open_from_the_keyboard(bare):
     assert bare.locator(".leaflet-popup-content").inner_text() == "a"
 
 
+def test_a_hatched_area_is_striped_in_its_colour_and_a_bad_colour_is_plain(bare):
+    """Avoid-zones are filled with stripes (a shape cue besides the colour); one pattern per
+    colour in the map's SVG, and a colour that is not plain hex never reaches the markup."""
+    def area(fid: str, hatch: str) -> dict:
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [76.9, 43.2]},
+                "properties": {"id": fid, "r": 3000, "hatch": hatch, "tooltip": fid,
+                               "style": {"color": "#d7301f", "fillColor": "#d7301f",
+                                         "fillOpacity": 0.5}}}
+    features = [area("z1", "#d7301f"), area("z2", "#d7301f"),
+                area("z3", "red)' onload='alert(1)")]
+    bare.evaluate("([k, l]) => keeper.show(k, l)", [
+        "2022-01-03|zones|v1",
+        [["zones", {"type": "FeatureCollection", "features": features}, False]]])
+    fills = bare.evaluate("""() => { const f = {}; map_div.eachLayer(l => {
+        if (l.options && l.options.kzId) f[l.options.kzId] = l._path.getAttribute('fill'); });
+        return f; }""")
+    assert fills == {"z1": "url(#kz-hatch-d7301f)", "z2": "url(#kz-hatch-d7301f)",
+                     "z3": "#d7301f"}
+    patterns = bare.evaluate("""() => [...document.querySelectorAll('svg pattern')].map(p =>
+        [p.id, p.querySelector('rect').getAttribute('fill')])""")
+    assert patterns == [["kz-hatch-d7301f", "#d7301f"]]
+    assert bare.evaluate("() => document.querySelectorAll('[onload]').length") == 0
+
+
 SKIP_PAGE = """<!DOCTYPE html><html><body><button>Before</button>
 <iframe id="map" style="width:620px;height:420px"></iframe>
 <button hidden>Hidden</button><div><button>After</button></div></body></html>"""

@@ -70,6 +70,7 @@
           var p = f.properties;
           l.options.kzId = p.id;
           l.options.kzLayer = layer;
+          if (p.hatch) { l.on('add', function () { kz.hatch(l, p.hatch); }); }
           if (p.tooltip) { l.bindTooltip(p.tooltip, {sticky: !!p.r}); }
           if (p.popup) {
             l.bindPopup(function () { return kz.withSources(p.popup); }, {maxWidth: 340});
@@ -117,6 +118,34 @@
       }).map(function (id) { return '<li>' + table[id] + '</li>'; }).join('');
     });
     return box;
+  };
+
+  // An area filled with stripes of its colour (the avoid-zones): a pattern besides the
+  // colour, so that it is told from the solid (a region's state of emergency) and the dashed
+  // (a city's curfew) areas without relying on colour. SVG only: another renderer, or a
+  // colour that is not a plain hex colour, leaves the plain fill.
+  kz.hatch = function (l, colour) {
+    var path = l._path, svg = path && path.ownerSVGElement;
+    if (!svg || !/^#[0-9a-fA-F]{3,8}$/.test(colour)) { return; }
+    var ns = 'http://www.w3.org/2000/svg';
+    var id = 'kz-hatch-' + colour.slice(1).toLowerCase();
+    if (!svg.querySelector('#' + id)) {
+      var defs = svg.querySelector('defs');
+      if (!defs) { defs = svg.insertBefore(document.createElementNS(ns, 'defs'), svg.firstChild); }
+      var pattern = document.createElementNS(ns, 'pattern');
+      pattern.setAttribute('id', id);
+      pattern.setAttribute('patternUnits', 'userSpaceOnUse');
+      pattern.setAttribute('width', '8');
+      pattern.setAttribute('height', '8');
+      pattern.setAttribute('patternTransform', 'rotate(45)');
+      var stripe = document.createElementNS(ns, 'rect');
+      stripe.setAttribute('width', '3');
+      stripe.setAttribute('height', '8');
+      stripe.setAttribute('fill', colour);
+      pattern.appendChild(stripe);
+      defs.appendChild(pattern);
+    }
+    path.setAttribute('fill', 'url(#' + id + ')');
   };
 
   // A point marker in a shape: a circle, or a square, triangle or diamond of about the same
