@@ -669,12 +669,14 @@ def day_view(page: Page) -> None:
     _apply_click()
     day = day_selector(loaded)
     state = as_of(loaded, day)
-    downloads(state, loaded, page.archive)
     if page.present:
         presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
                      page.version, page.offline)
+        downloads(state, loaded, page.archive)
         return
-    time_strip(loaded, day)
+    # The strip's place under the controls, filled once the headline and the map are sent:
+    # a step's headline reaches the page first (the strip is the same on every day).
+    strip = st.container()
     # The map under the day's controls, the headline, presets and search beside it (below
     # it on a phone); the search runs first, since the map shows the place found.
     map_col, panel_col = st.columns(MAP_COLUMNS, gap="small")
@@ -694,6 +696,9 @@ def day_view(page: Page) -> None:
                 traveller_panel(rep, loaded)
         route_finder(asked)
         day_panel(state, loaded)
+    with strip:
+        time_strip(loaded, day)
+    downloads(state, loaded, page.archive)
     if pick:
         _take_map_click(returned)
 
