@@ -242,33 +242,43 @@ def time_strip(loaded: Scenario, day: date) -> None:
                        on_day_change=lambda: _strip_clicked(loaded.days))
 
 
-def day_selector(loaded: Scenario) -> date:
+def current_day(loaded: Scenario) -> date:
+    """The day to show: the player's next day, else the controls' (a day not in the scenario
+    becomes its first)."""
     days = loaded.days
     if "_day_pending" in st.session_state:  # a step of the player
         st.session_state["day"] = st.session_state.pop("_day_pending")
     if st.session_state.get("day") not in days:
         st.session_state["day"] = days[0]
-    current = st.session_state["day"]
-    playing = st.session_state.get("playing", False)
-    # One row, one block: columns would send a block per column on every step.
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.button("◀ Previous", key=STEP_CONTROLS.prev, on_click=_step, args=(days, -1),
-                  disabled=current == days[0])
-        st.select_slider("Day", options=days, format_func=day_label, key=STEP_CONTROLS.day,
-                         label_visibility="collapsed", width="stretch")
-        st.button("Next ▶", key=STEP_CONTROLS.next, on_click=_step, args=(days, 1),
-                  disabled=current == days[-1])
-        st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
-                  args=(days,), help="Steps through the days by itself and stops on the last "
-                  "one.")
-        st.segmented_control("Speed", SPEEDS, default=SPEEDS[1], key="speed",
-                             label_visibility="collapsed", help="Seconds a day while playing",
-                             format_func=lambda s: f"{s:g} s/day")
-        # The strip's frame on the shown day (time_strip): a style with no height, in this
-        # row so that it takes no line of the page of its own.
-        st.html(timestrip.day_style(loaded, current))
-    player(days)
     return st.session_state["day"]
+
+
+def controls_row():
+    """The row of the day's controls, in its place; day_controls fills it."""
+    # One row, one block: columns would send a block per column on every step.
+    return st.container(horizontal=True, vertical_alignment="center", gap="small")
+
+
+def day_controls(loaded: Scenario, current: date) -> None:
+    """Previous, the day's slider, Next, Play and its speed (their values are the session's
+    day, which current_day settled before the run drew anything)."""
+    days = loaded.days
+    playing = st.session_state.get("playing", False)
+    st.button("◀ Previous", key=STEP_CONTROLS.prev, on_click=_step, args=(days, -1),
+              disabled=current == days[0])
+    st.select_slider("Day", options=days, format_func=day_label, key=STEP_CONTROLS.day,
+                     label_visibility="collapsed", width="stretch")
+    st.button("Next ▶", key=STEP_CONTROLS.next, on_click=_step, args=(days, 1),
+              disabled=current == days[-1])
+    st.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=_toggle_play,
+              args=(days,), help="Steps through the days by itself and stops on the last "
+              "one.")
+    st.segmented_control("Speed", SPEEDS, default=SPEEDS[1], key="speed",
+                         label_visibility="collapsed", help="Seconds a day while playing",
+                         format_func=lambda s: f"{s:g} s/day")
+    # The strip's frame on the shown day (time_strip): a style with no height, in this
+    # row so that it takes no line of the page of its own.
+    st.html(timestrip.day_style(loaded, current))
 
 
 def _toggle_play(days: list[date]) -> None:
@@ -667,15 +677,19 @@ def day_view(page: Page) -> None:
     server nor redrawn in the browser. Every panel reads the same DayState."""
     loaded = page.loaded
     _apply_click()
-    day = day_selector(loaded)
+    day = current_day(loaded)
     state = as_of(loaded, day)
+    # The controls' row and the strip under it keep their places; they are filled once the
+    # headline and the map are sent, so a step's headline reaches the page first.
+    controls = controls_row()
     if page.present:
         presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
                      page.version, page.offline)
+        with controls:
+            day_controls(loaded, day)
+        player(loaded.days)
         downloads(state, loaded, page.archive)
         return
-    # The strip's place under the controls, filled once the headline and the map are sent:
-    # a step's headline reaches the page first (the strip is the same on every day).
     strip = st.container()
     # The map under the day's controls, the headline, presets and search beside it (below
     # it on a phone); the search runs first, since the map shows the place found.
@@ -696,6 +710,9 @@ def day_view(page: Page) -> None:
                 traveller_panel(rep, loaded)
         route_finder(asked)
         day_panel(state, loaded)
+    with controls:
+        day_controls(loaded, day)
+    player(loaded.days)
     with strip:
         time_strip(loaded, day)
     downloads(state, loaded, page.archive)
