@@ -281,6 +281,16 @@ def day_controls(loaded: Scenario, current: date) -> None:
     st.html(timestrip.day_style(loaded, current))
 
 
+def day_selector(loaded: Scenario) -> date:
+    """The day's controls in their row, then the day: for a page that draws nothing before
+    them (the benchmarks' naive map). The dashboard fills the row after its headline."""
+    day = current_day(loaded)
+    with controls_row():
+        day_controls(loaded, day)
+    player(loaded.days)
+    return day
+
+
 def _toggle_play(days: list[date]) -> None:
     if st.session_state.get("playing"):
         st.session_state["playing"] = False

@@ -75,3 +75,19 @@ def test_each_goal_is_printed_with_its_figure_ratio_and_verdict():
     assert "| dashboard-acled-100k | map drawn, p95 | 300 ms | — | < 1 s at p95 | met |" in table
     assert "acled-10k" not in table  # a target that did not run has no line
     assert goal_lines({"floor": base}) == []
+
+
+def test_the_benchmarks_own_apps_run():
+    """The floor and the naive map are apps of their own that borrow the dashboard's day
+    selector: each runs and steps a day without an exception."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    for app in ("floor.py", "naive.py"):
+        at = AppTest.from_file(str(root / "benchmarks" / "apps" / app), default_timeout=60)
+        at.run()
+        assert not at.exception, app
+        at.button(key="next").click().run()
+        assert not at.exception, app
