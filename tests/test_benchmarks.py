@@ -91,3 +91,12 @@ def test_the_benchmarks_own_apps_run():
         assert not at.exception, app
         at.button(key="next").click().run()
         assert not at.exception, app
+    # The naive map's frame loads its scripts and styles from that app's own static folder.
+    import json
+
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    served = [link.split("app/static/", 1)[1].split("?")[0]
+              for link in args["js_links"] + args["css_links"] if "app/static/" in link]
+    assert any(path.startswith("kz/") for path in served)
+    for path in served:
+        assert (root / "benchmarks" / "apps" / "static" / path).is_file(), path

@@ -5,9 +5,11 @@ passed to st_folium without ``feature_group_to_add``, so every step sends a new 
 frame reloads it. Tooltips only: a folium Popup needs jQuery, which OfflineMap leaves out.
 Offline like the dashboard: Leaflet is served by the app, no tiles. Streamlit serves
 /app/static/ from the folder ``static`` next to the running script, so Leaflet is copied into
-benchmarks/apps/static/vendor/ (git-ignored) when the app starts.
+benchmarks/apps/static/vendor/ (git-ignored) when the app starts, and the map's own files
+(dashboard/static/kz/) into benchmarks/apps/static/kz/.
 """
 
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,7 @@ from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard.assets import ensure_leaflet  # noqa: E402
 from dashboard.mapview import OfflineMap, esc  # noqa: E402
+from dashboard.pagefiles import KZ_DIR  # noqa: E402
 from dashboard.scenario import Scenario, load_scenario  # noqa: E402
 from dashboard.timeline import as_of  # noqa: E402
 from dashboard.ui import day_selector  # noqa: E402
@@ -48,12 +51,14 @@ class DrawnTag(MacroElement):
         self.count = count
 
 
-STATIC_VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 @st.cache_resource
 def _scenario() -> Scenario:
-    ensure_leaflet(STATIC_VENDOR)
+    ensure_leaflet(STATIC / "vendor")
+    # The map's own page files, which OfflineMap links beside Leaflet (/app/static/kz/).
+    shutil.copytree(KZ_DIR, STATIC / "kz", dirs_exist_ok=True)
     return load_scenario()
 
 
