@@ -264,6 +264,19 @@ FORGET_HELD = """() => { const d = window.__kzDays;
   for (const k of Object.keys(d.cache)) { if (k !== d.shown) { delete d.cache[k]; } }
   d.order = [d.shown]; }"""
 
+# A day with nothing on the map (an export's empty day): the first animation frame after the
+# click in which the map holds no day layer.
+ARM_EMPTY = """() => { window.__kzEmptyAt = 0; window.top.__kzClick = 0;
+  const check = () => {
+    const clicked = window.top.__kzClick;
+    let n = 0;
+    map_div.eachLayer(l => { if (l.options && l.options.kzLayer) { n++; } });
+    const now = performance.timeOrigin + performance.now();
+    if (clicked && now > clicked && n === 0) { window.__kzEmptyAt = now; return; }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check); }"""
+
 ARM_DASHBOARD = """() => { window.__kzAdds = 0; window.__kzFirstAdd = 0; window.__kzLast = 0;
   window.__kzPaint = 0; }"""
 
@@ -572,6 +585,9 @@ def _one_step(page: Page, server: Server, target: Target, day: date, direction: 
     elif frame is not None:
         frame.evaluate(ARM_DASHBOARD)
         page.evaluate(ARM_PAGE, day_label(day))
+        empty_day = expected is not None and not expected[day]
+        if empty_day:
+            frame.evaluate(ARM_EMPTY)
         if not target.held:
             frame.evaluate(FORGET_HELD)
     if target.kind in ("floor", "dashboard"):
@@ -592,6 +608,13 @@ def _one_step(page: Page, server: Server, target: Target, day: date, direction: 
         done = drawn["t"]  # type: ignore[index]
         if expected is not None:
             step.valid = drawn["count"] == expected[day]  # type: ignore[index]
+    elif empty_day:  # nothing to draw: done in the first frame the map holds no day layer
+        assert frame is not None and expected is not None
+        done = _poll(page, lambda: _frame_value(page, "() => window.__kzEmptyAt || 0"),
+                     timeout, "empty map")
+        on_map = [(k, i) for k, i in frame.evaluate(DASHBOARD_LAYERS)["layers"]
+                  if k in LAYER_KEYS]
+        step.valid = on_map == []
     else:
         assert frame is not None
         frame.wait_for_function(DASHBOARD_DONE, timeout=timeout * 1000, polling=50)
