@@ -154,3 +154,39 @@ def open_exported_file(browser: Browser, path: Path) -> tuple:
     page.goto(path.as_uri())
     page.wait_for_function(frames.DRAWN)
     return context, page, requests, errors
+
+
+# A page file mounted in a bare page (no Streamlit) as Streamlit mounts a v2 component: its
+# default export is called with the host element, the data and the setters; `render(data)`
+# calls it again, as a rerun does, and `sent` holds the triggers it sent ([name, value]).
+MOUNT_COMPONENT = """async ([code, name, data]) => {
+  const url = 'data:text/javascript;charset=utf-8,' + encodeURIComponent(code);
+  const mod = await import(url);
+  window.sent = [];
+  const host = document.getElementById('host');
+  window.render = (data) => mod.default({parentElement: host, data, key: 'k', name,
+    setStateValue: () => {}, setTriggerValue: (n, value) => sent.push([n, value])});
+  render(data);
+}"""
+
+
+def component_page(browser: Browser, width: int, height: int,
+                   host_style: str = "") -> Iterator[Page]:
+    """A bare page with one host element for a component, for a fixture to yield from; the
+    page's script errors fail the test."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_content(f"<!DOCTYPE html><html><body><div id='host' style='{host_style}'></div>"
+                     "</body></html>")
+    yield page
+    context.close()
+    assert errors == []
+
+
+def mount_component(page: Page, file: str, name: str, data: dict) -> None:
+    """Mount static/kz/`file` in a component_page as the component `name`, with `data`."""
+    from dashboard import pagefiles
+
+    page.evaluate(MOUNT_COMPONENT, [pagefiles.text(file), name, data])

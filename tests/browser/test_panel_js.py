@@ -9,32 +9,20 @@ from datetime import date
 
 import pytest
 
-from dashboard import pagefiles
 from dashboard.scenario import load_scenario
 from dashboard.settings import DEFAULT_DATA_DIR
 from dashboard.timeline import as_of
 from dashboard.ui import panel_html
-
-MOUNT = """async ([code, html]) => {
-  const url = 'data:text/javascript;charset=utf-8,' + encodeURIComponent(code);
-  const mod = await import(url);
-  const host = document.getElementById('host');
-  window.render = (html) => mod.default({parentElement: host, data: {html}, key: 'k',
-    name: 'kz_daypanel', setStateValue: () => {}, setTriggerValue: () => {}});
-  render(html);
-}"""
+from tests.browser.conftest import component_page, mount_component
 
 
 @pytest.fixture
 def panel(browser):
-    context = browser.new_context(viewport={"width": 600, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.set_content("<!DOCTYPE html><html><body><div id='host'></div></body></html>")
-    yield page
-    context.close()
-    assert errors == []
+    yield from component_page(browser, 600, 800)
+
+
+def mount(page, html: str) -> None:
+    mount_component(page, "panel.js", "kz_daypanel", {"html": html})
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +36,19 @@ def day_panel(scenario, day: date) -> str:
 
 def test_it_shows_the_days_events_and_keeps_them_for_the_same_panel(panel, scenario):
     html = day_panel(scenario, date(2022, 1, 5))
-    panel.evaluate(MOUNT, [pagefiles.text("panel.js"), html])
+    mount(panel, html)
     state = as_of(scenario, date(2022, 1, 5))
     shown = panel.locator("[data-testid='kz-day-panel'] .kz-events > li")
     assert shown.count() == min(len(state.events), 50)
     first = panel.locator(".kz-events > li details").first
     first.locator("summary").click()
     assert first.evaluate("d => d.open")
-    panel.evaluate("html => { render(html); render(html); }", html)
+    panel.evaluate("html => { render({html}); render({html}); }", html)
     assert panel.locator("[data-testid='kz-day-panel']").count() == 1
     assert first.evaluate("d => d.open")  # the same elements: nothing was put in again
     # Another day replaces them.
     other = day_panel(scenario, date(2022, 1, 9))
-    panel.evaluate("html => render(html)", other)
+    panel.evaluate("html => render({html})", other)
     ids = panel.locator(".kz-events > li").evaluate_all(
         "els => els.map(e => e.getAttribute('data-event'))")
     assert ids == [e.id for e in as_of(scenario, date(2022, 1, 9)).events][:50]
@@ -71,8 +59,7 @@ def test_hostile_text_from_the_data_stays_text(panel, tmp_path):
     from tests.hostile_text import hostile_copy
 
     hostile = load_scenario(hostile_copy(tmp_path / "geodata"))
-    panel.evaluate(MOUNT, [pagefiles.text("panel.js"),
-                           day_panel(hostile, date(2022, 1, 7))])
+    mount(panel, day_panel(hostile, date(2022, 1, 7)))
     text = panel.locator("[data-testid='kz-day-panel']").inner_text()
     assert "<img src=x" in text and "<script>" in text  # shown as the data's own text
     assert panel.locator("[data-testid='kz-day-panel'] img, "

@@ -7,38 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import pagefiles, timestrip
+from dashboard import timestrip
 from dashboard.scenario import load_scenario
 from dashboard.settings import DEFAULT_DATA_DIR
-
-MOUNT = """async ([code, svg]) => {
-  const url = 'data:text/javascript;charset=utf-8,' + encodeURIComponent(code);
-  const mod = await import(url);
-  window.sent = [];
-  window.dayAt = mod.dayAt;
-  const host = document.getElementById('host');
-  window.render = (svg) => mod.default({parentElement: host, data: {svg}, key: 'k',
-    name: 'kz_timestrip', setStateValue: () => {},
-    setTriggerValue: (name, value) => sent.push([name, value])});
-  render(svg);
-}"""
+from tests.browser.conftest import component_page, mount_component
 
 
 @pytest.fixture
 def strip(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 400})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.set_content("<!DOCTYPE html><html><body><div id='host' style='width:1000px'></div>"
-                     "</body></html>")
-    yield page
-    context.close()
-    assert errors == []
+    yield from component_page(browser, 1200, 400, "width:1000px")
 
 
 def mount(page, svg: str) -> None:
-    page.evaluate(MOUNT, [pagefiles.text("timestrip.js"), svg])
+    mount_component(page, "timestrip.js", "kz_timestrip", {"svg": svg})
 
 
 def test_a_click_on_a_day_or_its_mark_sends_the_day(strip):
@@ -69,14 +50,14 @@ def test_a_render_with_the_same_strip_keeps_it_and_listens_once(strip):
     svg = timestrip.static_svg(scenario)
     mount(strip, svg)
     strip.evaluate("document.querySelector('.kz-timestrip').dataset.kept = 'yes'")
-    strip.evaluate("svg => { render(svg); render(svg); }", svg)
+    strip.evaluate("svg => { render({svg}); render({svg}); }", svg)
     assert strip.evaluate("document.querySelector('.kz-timestrip').dataset.kept") == "yes"
     assert strip.locator(".kz-timestrip").count() == 1
     strip.locator(".kz-strip-col[data-day='2022-01-06'] .kz-strip-hit").click()
     assert strip.evaluate("sent") == [["day", "2022-01-06"]]
     # Another strip (a reloaded scenario) replaces it.
-    strip.evaluate("svg => render(svg.replace('data-day=\\'2022-01-06\\'', "
-                   "'data-day=\\'2022-02-06\\''))", svg)
+    strip.evaluate("svg => render({svg: svg.replace('data-day=\\'2022-01-06\\'', "
+                   "'data-day=\\'2022-02-06\\'')})", svg)
     strip.locator(".kz-strip-col[data-day='2022-02-06'] .kz-strip-hit").click()
     assert strip.evaluate("sent")[-1] == ["day", "2022-02-06"]
 
