@@ -396,7 +396,7 @@ def test_readme_lists_every_command():
 
 
 def test_the_panel_answers_from_a_to_b_with_sources():
-    from tests.test_app import page_html, run_app
+    from tests.test_app import run_app
 
     at = open_box(run_app({"day": "2022-01-08"}), ui.ROUTE_KEY)
     at.text_input(key="route_from").set_value("Taraz").run()
@@ -418,7 +418,7 @@ def test_the_panel_answers_from_a_to_b_with_sources():
 
 
 def test_the_panel_escapes_what_was_typed_and_says_when_nothing_is_found():
-    from tests.test_app import page_html, run_app
+    from tests.test_app import run_app
 
     at = open_box(run_app({"day": "2022-01-05"}), ui.ROUTE_KEY)
     at.text_input(key="route_from").set_value("Almaty").run()
