@@ -281,13 +281,18 @@ def day_controls(loaded: Scenario, current: date) -> None:
     st.html(timestrip.day_style(loaded, current))
 
 
+def fill_controls(row, loaded: Scenario, day: date) -> None:
+    """The day's controls into their row, and the player's tick after it."""
+    with row:
+        day_controls(loaded, day)
+    player(loaded.days)
+
+
 def day_selector(loaded: Scenario) -> date:
     """The day's controls in their row, then the day: for a page that draws nothing before
     them (the benchmarks' naive map). The dashboard fills the row after its headline."""
     day = current_day(loaded)
-    with controls_row():
-        day_controls(loaded, day)
-    player(loaded.days)
+    fill_controls(controls_row(), loaded, day)
     return day
 
 
@@ -695,9 +700,7 @@ def day_view(page: Page) -> None:
     if page.present:
         presentation(state, loaded, page.basemap_url, page.layers, page.tiles, page.views,
                      page.version, page.offline)
-        with controls:
-            day_controls(loaded, day)
-        player(loaded.days)
+        fill_controls(controls, loaded, day)
         downloads(state, loaded, page.archive)
         return
     strip = st.container()
@@ -720,9 +723,7 @@ def day_view(page: Page) -> None:
                 traveller_panel(rep, loaded)
         route_finder(asked)
         day_panel(state, loaded)
-    with controls:
-        day_controls(loaded, day)
-    player(loaded.days)
+    fill_controls(controls, loaded, day)
     with strip:
         time_strip(loaded, day)
     downloads(state, loaded, page.archive)

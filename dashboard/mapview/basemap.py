@@ -105,7 +105,7 @@ def legend_html() -> str:
 
     def mark(kind, value) -> str:
         """Rings and areas keep their mark; points (airports, sites held) show their shape."""
-        return {"ring": "ring", "sq": "sq", "hatch": "hatch"}[kind.mark] if kind.key in (
+        return kind.mark if kind.key in (
             "avoid", "checkpoint", "guard") else value.shape
 
     for kind in STATUS_KINDS:

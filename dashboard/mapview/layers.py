@@ -95,6 +95,7 @@ def _emergency_features(state: DayState, scenario: Scenario) -> list[dict]:
 
 def _zone_features(state: DayState, scenario: Scenario) -> list[dict]:
     features = []
+    hatch = STATUS_KIND["avoid"].mark == "hatch"  # stripes, not a plain fill (kz.hatch)
     for ps, status in state.with_status("avoid"):
         place = ps.place
         words = "Closed to the public" if status.status == "closed_to_public" else "Avoid-zone"
@@ -102,11 +103,10 @@ def _zone_features(state: DayState, scenario: Scenario) -> list[dict]:
         popup = popup_html(scenario, place.name,
                        [_status_line(status), esc(place.detail), precision_note(place)],
                        list(status.sources) + list(place.sources))
-        hatch = STATUS_KIND["avoid"].mark == "hatch"
         feature = place_feature(place, tooltip=tooltip, popup=popup, px=10, style={
             "color": AVOID_COLOUR, "weight": 2, "dashArray": "5 4", "fillColor": AVOID_COLOUR,
             "fillOpacity": 0.5 if hatch else 0.18})
-        if hatch:  # stripes, not a plain fill (kz.hatch): told from the other areas by shape
+        if hatch:  # told from the other areas by shape, not colour alone
             feature["properties"]["hatch"] = AVOID_COLOUR
         features.append(feature)
     return features
